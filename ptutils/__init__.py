@@ -1,0 +1,19 @@
+"""ptutils: the thin helpers behind the pre-training and fine-tuning course.
+
+Modules, one job each: `device` (seeds, device, environment report), `data` (offline corpora),
+`text` (vocabulary and padding), `pretrained` (offline weights), `train` (a small loop),
+`evaluate` (label checks, cross-validation), `plot` (pictures), `claims` (the claims cell),
+`course` (run every notebook).
+"""
+
+from . import claims, data, device, evaluate, plot, pretrained, text, train
+from .claims import Claims
+from .device import Env, choose_device, set_seed, setup
+from .errors import AssetError, ChecksumError, DeviceError, MissingPackageError
+
+__all__ = [
+    "setup", "set_seed", "choose_device", "Env", "Claims",
+    "AssetError", "ChecksumError", "DeviceError", "MissingPackageError",
+    "claims", "data", "device", "evaluate", "plot", "pretrained", "text", "train",
+]
+__version__ = "0.1.0"

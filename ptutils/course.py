@@ -1,0 +1,139 @@
+"""Run the course: execute every notebook headless, one at a time; report wall time and claims.
+
+Usage: python -m ptutils.course [--only 00 01] [--timeout 900] [--out build]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+__all__ = ["NotebookRun", "find_notebooks", "budget_seconds", "run_notebook", "write_timings",
+           "format_table", "main", "DEFAULT_BUDGET_S"]
+
+DEFAULT_BUDGET_S = 240  # each notebook <= 4 min on a 2-core CPU unless its metadata says otherwise
+_CLAIMS = re.compile(r"CLAIMS: (\d+)/(\d+) passed")
+
+
+@dataclass
+class NotebookRun:
+    """One notebook's result: wall time, budget, claims passed/total, status."""
+
+    notebook: str
+    seconds: float
+    budget_s: float
+    claims_passed: int | None = None
+    claims_total: int | None = None
+    status: str = "ok"  # "ok", "failed: ..." or "over budget"
+
+
+def find_notebooks(folder: str | Path = "notebooks") -> list[Path]:
+    """Every notebook under `folder`, in course (file-name) order, checkpoints skipped."""
+    return sorted(p for p in Path(folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def budget_seconds(nb_path: str | Path) -> float:
+    """The notebook's time budget: metadata ptutils.budget_s, else DEFAULT_BUDGET_S."""
+    meta = json.loads(Path(nb_path).read_text(encoding="utf-8")).get("metadata", {})
+    return float(meta.get("ptutils", {}).get("budget_s", DEFAULT_BUDGET_S))
+
+
+def _claims_from_outputs(nb) -> tuple[int | None, int | None]:
+    """The last 'CLAIMS: k/n passed' line printed by the notebook, if any."""
+    found = (None, None)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.get("output_type") == "stream" else ""
+            for m in _CLAIMS.finditer(text):
+                found = (int(m.group(1)), int(m.group(2)))
+    return found
+
+
+def run_notebook(path: Path, out_dir: Path, timeout: int = 900) -> NotebookRun:
+    """Execute one notebook in its own folder, save the executed copy, return its NotebookRun."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start, status = time.perf_counter(), "ok"
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as e:
+        last = [ln for ln in str(e).strip().splitlines() if ln.strip()]
+        status = "failed: " + (last[-1][:120] if last else type(e).__name__)
+    seconds = time.perf_counter() - start
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / path.name)
+    passed, total = _claims_from_outputs(nb)
+    run = NotebookRun(path.name, round(seconds, 1), budget_seconds(path), passed, total, status)
+    if run.status == "ok" and run.seconds > run.budget_s:
+        run.status = "over budget"
+    return run
+
+
+def write_timings(runs: list[NotebookRun], path: str | Path) -> Path:
+    """Write runs as CSV (notebook, seconds, budget_s, claims, status)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(asdict(runs[0]).keys()) if runs else ["notebook"])
+        w.writeheader()
+        for r in runs:
+            w.writerow(asdict(r))
+    return path
+
+
+def format_table(runs: list[NotebookRun]) -> str:
+    """A plain-text table of runs with a total line."""
+    lines = [f"{'notebook':<40} {'time':>8} {'budget':>7} {'claims':>7}  status"]
+    for r in runs:
+        claims = f"{r.claims_passed}/{r.claims_total}" if r.claims_total is not None else "-"
+        lines.append(f"{r.notebook:<40} {r.seconds:>7.1f}s {r.budget_s:>6.0f}s {claims:>7}  "
+                     f"{r.status}")
+    lines.append(f"{'total':<40} {sum(r.seconds for r in runs):>7.1f}s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns 0 when every notebook ran and every claim held."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="*", default=None,
+                    help="notebook name prefixes to run, e.g. --only 00 01 (default: all)")
+    ap.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
+    ap.add_argument("--notebooks", default="notebooks", help="folder of notebooks")
+    ap.add_argument("--out", default="build", help="build folder")
+    args = ap.parse_args(argv)
+
+    paths = find_notebooks(args.notebooks)
+    if args.only:
+        paths = [p for p in paths if any(p.name.startswith(o) for o in args.only)]
+    if not paths:
+        print(f"no notebooks found under {args.notebooks!r} (filter: {args.only})", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    runs = []
+    for p in paths:
+        print(f"running {p.name} ...", flush=True)
+        runs.append(run_notebook(p, out / "executed", args.timeout))
+        r = runs[-1]
+        print(f"  {r.seconds:.1f}s, claims {r.claims_passed}/{r.claims_total}, {r.status}",
+              flush=True)
+    csv_path = write_timings(runs, out / "timings" / "course.csv")
+    print("\n" + format_table(runs))
+    print(f"\nexecuted notebooks: {out / 'executed'}; timings: {csv_path}")
+    ok = all(r.status == "ok" and r.claims_total and r.claims_passed == r.claims_total
+             for r in runs)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

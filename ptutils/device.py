@@ -1,0 +1,141 @@
+"""Seeds, device choice (CUDA -> MPS -> CPU), offline flags and a one-line environment report."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import random
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import DeviceError
+
+__all__ = ["Env", "setup", "set_seed", "choose_device", "set_offline", "OFFLINE_FLAGS"]
+
+# Environment variables that keep Hugging Face libraries from touching the network.
+OFFLINE_FLAGS = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+                 "HF_HUB_DISABLE_TELEMETRY": "1"}
+_DEVICES = ("cuda", "mps", "cpu")
+
+
+@dataclass
+class Env:
+    """What `setup` chose: the device, the seed, thread count and library versions."""
+
+    device: str  # "cuda", "mps" or "cpu": pass it to .to(...)
+    seed: int
+    num_threads: int
+    gpu_name: str | None = None
+    gpu_memory_gb: float | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_gpu(self) -> bool:
+        """True when a CUDA or MPS device was chosen."""
+        return self.device != "cpu"
+
+    def summary(self) -> str:
+        """One line: device, threads and versions."""
+        dev = self.device
+        if self.gpu_name:
+            dev += f" ({self.gpu_name}, {self.gpu_memory_gb:.0f} GB)"
+        libs = ", ".join(f"{k} {v}" for k, v in self.versions.items())
+        return f"device={dev} | cpu threads={self.num_threads} | seed={self.seed} | {libs}"
+
+
+def set_offline() -> None:
+    """Set the Hugging Face offline flags (a user may still load from the hub by name)."""
+    for key, value in OFFLINE_FLAGS.items():
+        os.environ.setdefault(key, value)
+
+
+def set_seed(seed: int = 0) -> None:
+    """Seed random, NumPy, torch and (if already imported or installed) TensorFlow/Keras."""
+    random.seed(seed)
+    np.random.seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    import torch
+
+    torch.manual_seed(seed)
+    if "tensorflow" in sys.modules or "keras" in sys.modules:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+
+
+def choose_device(override: str | None = None) -> str:
+    """CUDA -> MPS -> CPU, unless `override` or $PTUTILS_DEVICE names one."""
+    import torch
+
+    want = (override or os.environ.get("PTUTILS_DEVICE", "")).strip().lower()
+    if want:
+        if want not in _DEVICES:
+            raise DeviceError(
+                f"unknown device {want!r} (from PTUTILS_DEVICE or the argument); "
+                f"use one of {', '.join(_DEVICES)}, or unset PTUTILS_DEVICE to choose automatically"
+            )
+        if want == "cuda" and not torch.cuda.is_available():
+            raise DeviceError("device 'cuda' requested but torch sees no CUDA GPU; use 'cpu'")
+        if want == "mps" and not torch.backends.mps.is_available():
+            raise DeviceError("device 'mps' requested but this machine has no Apple MPS; use 'cpu'")
+        return want
+    if torch.cuda.is_available():
+        return "cuda"
+    if torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def _tf_memory_growth() -> None:
+    """Let TensorFlow grow GPU memory instead of grabbing it all (only if TF is importable)."""
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return
+    for gpu in tf.config.list_physical_devices("GPU"):
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # already initialised
+            pass
+
+
+def _versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Installed versions of the given distributions (missing ones are skipped)."""
+    out = {"python": sys.version.split()[0]}
+    for name in names:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def setup(seed: int = 0, device: str | None = None, tensorflow: bool = False,
+          quiet: bool = False) -> Env:
+    """Seed everything, choose the device, set offline flags, print one line; return an Env."""
+    set_offline()
+    import torch
+
+    dev = choose_device(device)
+    if tensorflow:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+        if dev == "cuda":
+            _tf_memory_growth()
+        import keras  # noqa: F401  (so set_seed seeds it)
+    set_seed(seed)
+    gpu_name = gpu_mem = None
+    if dev == "cuda":
+        props = torch.cuda.get_device_properties(0)
+        gpu_name, gpu_mem = props.name, props.total_memory / 2**30
+    elif dev == "mps":
+        gpu_name, gpu_mem = "Apple MPS", float("nan")
+    names = ("torch", "transformers", "gensim", "scikit-learn")
+    if tensorflow:
+        names += ("tensorflow-cpu", "tensorflow", "keras")
+    env = Env(dev, seed, torch.get_num_threads(), gpu_name, gpu_mem, _versions(names))
+    if not quiet:
+        print(env.summary())
+    return env

