@@ -3,16 +3,17 @@
 Modules, one job each: `device` (seeds, device, environment report), `data` (offline corpora),
 `text` (vocabulary and padding), `pretrained` (offline weights), `train` (a small loop),
 `evaluate` (label checks, cross-validation), `plot` (pictures), `claims` (the claims cell),
-`course` (run every notebook).
+`course` (run every notebook), and `models` (shared baselines; imports torch, so import it
+explicitly: `from ptutils.models import TextCNN`).
 """
 
 from . import claims, data, device, evaluate, plot, pretrained, text, train
 from .claims import Claims
-from .device import Env, choose_device, set_seed, setup
+from .device import Env, choose_device, no_network, set_seed, setup
 from .errors import AssetError, ChecksumError, DeviceError, MissingPackageError
 
 __all__ = [
-    "setup", "set_seed", "choose_device", "Env", "Claims",
+    "setup", "set_seed", "choose_device", "no_network", "Env", "Claims",
     "AssetError", "ChecksumError", "DeviceError", "MissingPackageError",
     "claims", "data", "device", "evaluate", "plot", "pretrained", "text", "train",
 ]

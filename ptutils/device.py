@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
+import ipaddress
 import os
 import random
+import socket
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import DeviceError
 
-__all__ = ["Env", "setup", "set_seed", "choose_device", "set_offline", "OFFLINE_FLAGS"]
+__all__ = ["Env", "setup", "set_seed", "choose_device", "set_offline", "no_network",
+           "OFFLINE_FLAGS"]
 
 # Environment variables that keep Hugging Face libraries from touching the network.
 OFFLINE_FLAGS = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
@@ -49,6 +54,41 @@ def set_offline() -> None:
     """Set the Hugging Face offline flags (a user may still load from the hub by name)."""
     for key, value in OFFLINE_FLAGS.items():
         os.environ.setdefault(key, value)
+
+
+def _is_local(address) -> bool:
+    """True for loopback and Unix-socket addresses (the Jupyter kernel talks over those)."""
+    if not isinstance(address, tuple):
+        return True  # AF_UNIX path
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@contextlib.contextmanager
+def no_network() -> Iterator[list]:
+    """Inside the block any non-loopback socket connection raises; yields the list of attempts."""
+    attempts: list = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(real):
+        def connect(sock, address):
+            if not _is_local(address):
+                attempts.append(address)
+                raise ConnectionRefusedError(f"network blocked by ptutils.no_network: {address}")
+            return real(sock, address)
+        return connect
+
+    socket.socket.connect = guard(real_connect)
+    socket.socket.connect_ex = guard(real_connect_ex)
+    try:
+        yield attempts
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
 
 
 def set_seed(seed: int = 0) -> None:

@@ -1,0 +1,135 @@
+import pickle
+import sys
+import zlib
+
+import numpy as np
+import pytest
+
+from ptutils import AssetError, MissingPackageError, data
+
+
+def test_wiki_articles_and_sentences():
+    arts = data.wiki_articles()
+    assert len(arts) == 106
+    assert all(a.title and "#REDIRECT" not in a.text.upper()[:20] for a in arts)
+    assert "'''" not in arts[0].text and "==" not in arts[0].text
+    sents = data.wiki_sentences()
+    assert len(sents) == len(arts) and sum(map(len, sents)) > 20_000
+    assert sents[0][0].startswith("Anarchism is a political philosophy")
+
+
+def test_lee_background_is_decoded_as_latin1():
+    docs = data.lee_background()
+    assert len(docs) == 300 and all(isinstance(d, str) and d for d in docs)
+
+
+def test_lee_similarity_is_symmetric():
+    docs, sims = data.lee_similarity()
+    assert len(docs) == 50 and sims.shape == (50, 50)
+    assert np.allclose(sims, sims.T) and np.allclose(np.diag(sims), 1)
+
+
+def test_polarity():
+    texts, y = data.polarity()
+    assert len(texts) == 200 and y.dtype == np.int64 and y.sum() == 100
+    assert not any(t.startswith("__label__") for t in texts)
+
+
+def test_mini_newsgroups_with_restricted_unpickler():
+    texts, y, names = data.mini_newsgroups()
+    assert len(texts) == 200 and names == ["alt.atheism", "sci.space"]
+    assert np.bincount(y).tolist() == [100, 100] and isinstance(texts[0], str)
+
+
+class Foreign:  # a class the restricted unpickler must refuse
+    pass
+
+
+def test_restricted_unpickler_refuses_foreign_class():
+    payload = pickle.dumps({"data": [Foreign()]})
+    with pytest.raises(AssetError, match="refusing to unpickle .*Foreign"):
+        data.restricted_loads(payload)
+    with pytest.raises(AssetError, match="refusing to unpickle posix.system|refusing"):
+        data.restricted_loads(b"cposix\nsystem\n(S'echo hacked'\ntR.")
+
+
+def test_restricted_unpickler_allows_plain_data():
+    assert data.restricted_loads(pickle.dumps({"a": [1, 2], "b": "x"})) == {"a": [1, 2], "b": "x"}
+
+
+def test_mini_newsgroups_corrupted_file(tmp_path, monkeypatch):
+    bad = tmp_path / "mini_newsgroup"
+    bad.write_bytes(b"not zlib at all")
+    monkeypatch.setattr(data, "gensim_datapath", lambda name: bad)
+    with pytest.raises(AssetError, match="not zlib-compressed"):
+        data.mini_newsgroups()
+    bad.write_bytes(zlib.compress(pickle.dumps(Foreign())))
+    with pytest.raises(AssetError, match="refusing"):
+        data.mini_newsgroups()
+
+
+def test_digits():
+    X, y = data.digits()
+    assert X.shape == (1797, 8, 8) and X.dtype == np.float32 and 0 <= X.min() and X.max() <= 1
+    assert sorted(set(y.tolist())) == list(range(10))
+
+
+def test_benchmark_paths():
+    for name in ("wordsim353", "simlex999", "analogies"):
+        assert data.benchmark_path(name).is_file()
+    with pytest.raises(ValueError, match="unknown benchmark 'men'"):
+        data.benchmark_path("men")
+
+
+def test_gensim_datapath_missing_file():
+    with pytest.raises(AssetError, match="no_such_file.txt not found.*reinstall gensim"):
+        data.gensim_datapath("no_such_file.txt")
+
+
+def test_missing_gensim_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "gensim.test.utils", None)  # import now fails
+    with pytest.raises(MissingPackageError, match="pip install gensim"):
+        data.gensim_datapath("lee.cor")
+
+
+def test_read_text_non_utf8_names_the_fix(tmp_path):
+    f = tmp_path / "reviews.txt"
+    f.write_bytes("a film \u2014 great".encode("cp1252"))  # 0x97 in cp1252/latin-1 files
+    with pytest.raises(AssetError, match=r"not valid utf-8 \(byte 0x97.*encoding='latin-1'"):
+        data.read_text(f)
+    assert "great" in data.read_text(f, encoding="latin-1")
+    with pytest.raises(AssetError, match="does not exist"):
+        data.read_text(tmp_path / "missing.txt")
+
+
+def test_tokenize_and_split_sentences():
+    assert data.tokenize("It's 2024: Über-cool, isn't it?") == ["it's", "2024", "über", "cool",
+                                                               "isn't", "it"]
+    assert data.tokenize("") == []
+    sents = data.split_sentences("First one is here. Second one follows! ok. Third one ends?")
+    assert sents == ["First one is here.", "Second one follows! ok.", "Third one ends?"]
+    assert data.split_sentences("") == []
+
+
+def test_embedding_corpus_is_nested_and_checked():
+    full = data.embedding_corpus()
+    small = data.embedding_corpus(0.1)
+    assert 0.45e6 < sum(map(len, full)) < 0.6e6
+    assert abs(len(small) - 0.1 * len(full)) <= 1
+    full_set = {tuple(s) for s in full}
+    assert all(tuple(s) in full_set for s in small)
+    with pytest.raises(ValueError, match="fraction"):
+        data.embedding_corpus(0)
+
+
+def test_stratified_split_is_deterministic_and_stratified():
+    y = np.array([0] * 50 + [1] * 30)
+    tr, te = data.stratified_split(y, test_size=0.2, seed=1)
+    tr2, te2 = data.stratified_split(y, test_size=0.2, seed=1)
+    assert (tr == tr2).all() and (te == te2).all()
+    assert len(set(tr) & set(te)) == 0 and len(tr) + len(te) == 80
+    assert np.bincount(y[te]).tolist() == [10, 6]
+    with pytest.raises(ValueError, match="non-empty"):
+        data.stratified_split([])
+    with pytest.raises(ValueError, match="test_size"):
+        data.stratified_split(y, test_size=1.5)

@@ -1,0 +1,94 @@
+import os
+import random
+import socket
+
+import numpy as np
+import pytest
+import torch
+
+import ptutils
+from ptutils.device import OFFLINE_FLAGS, choose_device, no_network, set_offline, set_seed, setup
+
+
+def test_setup_returns_env_and_prints_one_line(capsys, monkeypatch):
+    monkeypatch.delenv("PTUTILS_DEVICE", raising=False)
+    env = setup(seed=3)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "device=" in out[0] and "torch" in out[0]
+    assert env.device in ("cuda", "mps", "cpu") and env.seed == 3 and env.num_threads >= 1
+    assert env.versions["torch"] == torch.__version__
+    assert env.is_gpu == (env.device != "cpu")
+
+
+def test_setup_quiet_prints_nothing(capsys):
+    setup(seed=0, quiet=True)
+    assert capsys.readouterr().out == ""
+
+
+def test_set_seed_makes_random_numpy_torch_repeatable():
+    set_seed(7)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    set_seed(7)
+    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    assert a == b
+
+
+def test_device_override_cpu(monkeypatch):
+    monkeypatch.setenv("PTUTILS_DEVICE", "CPU ")
+    assert choose_device() == "cpu"
+    assert setup(quiet=True).device == "cpu"
+
+
+def test_unknown_device_override_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("PTUTILS_DEVICE", "tpu")
+    with pytest.raises(ptutils.DeviceError, match="unknown device 'tpu'.*cuda, mps, cpu"):
+        choose_device()
+    with pytest.raises(ptutils.DeviceError):
+        setup()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_requested_without_gpu(monkeypatch):
+    monkeypatch.delenv("PTUTILS_DEVICE", raising=False)
+    with pytest.raises(ptutils.DeviceError, match="no CUDA GPU"):
+        choose_device("cuda")
+
+
+def test_default_device_falls_back_to_cpu(monkeypatch):
+    monkeypatch.delenv("PTUTILS_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert choose_device() == "cpu"
+
+
+def test_offline_flags(monkeypatch):
+    for key in OFFLINE_FLAGS:
+        monkeypatch.delenv(key, raising=False)
+    set_offline()
+    assert all(os.environ[k] == v for k, v in OFFLINE_FLAGS.items())
+
+
+def test_no_network_blocks_remote_and_allows_loopback():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    with no_network() as attempts:
+        with socket.socket() as s:  # 192.0.2.1 is TEST-NET-1: the guard refuses before any packet
+            with pytest.raises(ConnectionRefusedError, match="blocked"):
+                s.connect(("192.0.2.1", 80))
+        with socket.create_connection(server.getsockname(), timeout=2):
+            pass
+    server.close()
+    assert attempts == [("192.0.2.1", 80)]
+    assert socket.socket.connect.__name__ == "connect"  # restored
+
+
+def test_setup_with_tensorflow_seeds_keras(capsys):
+    pytest.importorskip("tensorflow")
+    import tensorflow as tf
+
+    env = setup(seed=5, tensorflow=True)
+    assert "keras" in capsys.readouterr().out and env.seed == 5
+    a = tf.random.uniform((3,)).numpy()
+    set_seed(5)
+    assert np.allclose(a, tf.random.uniform((3,)).numpy())
