@@ -28,13 +28,14 @@ class History:
 
 
 def make_loader(*arrays, batch_size: int = 32, shuffle: bool = False, seed: int = 0):
-    """DataLoader over NumPy arrays or tensors (the last one is usually y)."""
+    """DataLoader over NumPy arrays or tensors (the last one is usually y); float64 -> float32."""
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
     if not arrays or len(arrays[0]) == 0:
         raise ValueError("make_loader needs at least one non-empty array")
     tensors = [a if torch.is_tensor(a) else torch.as_tensor(np.asarray(a)) for a in arrays]
+    tensors = [t.float() if t.dtype == torch.float64 else t for t in tensors]  # torch's default
     gen = torch.Generator().manual_seed(seed)
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle,
                       generator=gen)

@@ -1,0 +1,25 @@
+"""Tests for ptutils.claims: the claims cell helper."""
+
+from ptutils import Claims
+
+
+def test_claims_all_pass_prints_the_line(capsys):
+    c = Claims()
+    assert c.check("two is more than one", 2 > 1, "2 vs 1")
+    assert c.summary() == "CLAIMS: 1/1 passed"
+    out = capsys.readouterr().out
+    assert "PASS  two is more than one  [2 vs 1]" in out and "CLAIMS: 1/1 passed" in out
+    assert c.all_passed and c.failures == []
+
+
+def test_claims_failure_is_recorded_with_its_value():
+    c = Claims()
+    c.check("holds", True)
+    assert not c.check("does not hold", False, "0.4 < 0.5")
+    assert not c.all_passed
+    assert c.failures == ["does not hold [0.4 < 0.5]"]
+    assert c.summary() == "CLAIMS: 1/2 passed"
+
+
+def test_no_claims_is_not_a_pass():
+    assert not Claims().all_passed

@@ -1,0 +1,83 @@
+"""House rules as tests: notebooks without outputs, the template, a claims cell, ruff, budgets."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ptutils.course import budget_seconds, find_notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = find_notebooks(ROOT / "notebooks")
+COURSE_BUDGET_S = 30 * 60  # the whole course on a 2-core CPU
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found under notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_committed_without_outputs(path):
+    dirty = [i for i, c in enumerate(_cells(path)) if c["cell_type"] == "code"
+             and (c.get("outputs") or c.get("execution_count") is not None)]
+    assert not dirty, (f"{path.name}: cells {dirty} have outputs; clear them before committing "
+                       "(JupyterLab: Edit > Clear Outputs of All Cells)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_name_and_metadata(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "name it NN_topic.ipynb"
+    meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    assert meta.get("kernelspec", {}).get("name") == "python3"
+    assert "budget_s" in meta.get("ptutils", {}), "set metadata ptutils.budget_s (seconds)"
+    assert 0 < budget_seconds(path) <= 300
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_follows_the_template(path):
+    cells = _cells(path)
+    md = [_source(c).lstrip() for c in cells if c["cell_type"] == "markdown"]
+    code = [_source(c) for c in cells if c["cell_type"] == "code"]
+    assert cells[0]["cell_type"] == "markdown" and md[0].startswith("# "), "start with a title"
+    for heading in ("## You will learn", "## Key terms", "## Exercises"):
+        assert any(m.startswith(heading) for m in md), f"{path.name}: missing '{heading}'"
+    key_terms = next(m for m in md if m.startswith("## Key terms"))
+    assert "中文" in key_terms and "|" in key_terms, "key terms: a table in English and 中文"
+    exercises = next(m for m in md if m.startswith("## Exercises"))
+    assert len(re.findall(r"^\s*\d+\.", exercises, flags=re.M)) >= 3, "at least 3 exercises"
+    assert "ptutils.setup(" in code[0], "the first code cell calls ptutils.setup()"
+    assert sum("ptutils.setup(" in c for c in code) == 1, "call ptutils.setup() once"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_ends_with_an_assert_based_claims_cell(path):
+    code = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
+    last = code[-1]
+    assert "claims.check(" in last and "claims.summary()" in last, \
+        f"{path.name}: the last code cell must check and summarise the claims"
+    assert re.search(r"^assert claims\.all_passed", last, flags=re.M), \
+        f"{path.name}: the claims cell must end with `assert claims.all_passed, claims.failures`"
+
+
+def test_course_fits_its_time_budget():
+    total = sum(budget_seconds(p) for p in NOTEBOOKS)
+    assert total <= COURSE_BUDGET_S, f"notebook budgets add up to {total:.0f} s > 30 min"
+
+
+def test_ruff_is_clean():
+    targets = [str(ROOT / p) for p in ("ptutils", "tests", "notebooks", "conftest.py")]
+    res = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", *targets],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, f"ruff found problems (fix with `ruff check --fix`):\n{res.stdout}"

@@ -1,0 +1,76 @@
+"""Tests for ptutils.text: vocabulary, padding, vectorisation, embedding tables."""
+
+import numpy as np
+import pytest
+
+from ptutils.text import Vocab, embedding_matrix, pad_sequences, vectorize
+
+
+class FakeVectors:
+    """The slice of gensim KeyedVectors that embedding_matrix uses."""
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        self.key_to_index = {w: i for i, w in enumerate(table)}
+        self.vectors = np.array(list(table.values()), dtype=np.float32)
+        self.vector_size = self.vectors.shape[1]
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self.vectors[self.key_to_index[word]]
+
+
+def test_vocab_orders_by_frequency_and_reserves_pad_unk():
+    v = Vocab([["b", "a", "a"], ["c", "a", "b"]])
+    assert v.itos[:2] == ["<pad>", "<unk>"]
+    assert v.itos[2:] == ["a", "b", "c"]
+    assert v.encode(["a", "zzz"]) == [2, 1]
+    assert v.decode([2, 3, 0, 0]) == ["a", "b"]
+    assert "a" in v and "zzz" not in v and len(v) == 5
+
+
+def test_vocab_min_freq_and_max_size():
+    v = Vocab([["a", "a", "b", "b", "c"]], min_freq=2)
+    assert v.itos == ["<pad>", "<unk>", "a", "b"]
+    assert len(Vocab([["a", "b", "c", "d"]], max_size=3)) == 3
+
+
+def test_vocab_empty_input_is_a_clear_error():
+    with pytest.raises(ValueError, match="empty"):
+        Vocab([[], []])
+
+
+def test_pad_sequences_pads_cuts_and_reports_lengths():
+    X, lengths = pad_sequences([[5, 6, 7], [8], []], max_len=2)
+    assert X.tolist() == [[5, 6], [8, 0], [0, 0]]
+    assert lengths.tolist() == [2, 1, 1]  # an empty text keeps one step for packing
+    X, _ = pad_sequences([[1, 2, 3], [4]])
+    assert X.shape == (2, 3) and X.dtype == np.int64
+
+
+def test_pad_sequences_empty_is_a_clear_error():
+    with pytest.raises(ValueError, match="no sequences"):
+        pad_sequences([])
+
+
+def test_vectorize_builds_and_reuses_vocab():
+    X, lengths, vocab = vectorize(["The cat sat.", "A dog!"], max_len=4)
+    assert X.shape == (2, 4) and lengths.tolist() == [3, 2]
+    X2, _, vocab2 = vectorize(["the unicorn"], vocab=vocab, max_len=4)
+    assert vocab2 is vocab
+    assert X2[0, :2].tolist() == [vocab.stoi["the"], vocab.unk_id]
+
+
+def test_vectorize_rejects_a_single_string():
+    with pytest.raises(TypeError, match="list of strings"):
+        vectorize("just one text")
+
+
+def test_embedding_matrix_copies_known_words_and_reports_coverage():
+    vocab = Vocab([["cat", "dog", "unicorn"]])
+    vecs = FakeVectors({"cat": [1.0, 2.0], "dog": [3.0, 4.0]})
+    W, coverage = embedding_matrix(vocab, vecs, seed=0)
+    assert W.shape == (len(vocab), 2) and W.dtype == np.float32
+    assert np.allclose(W[vocab.stoi["cat"]], [1.0, 2.0])
+    assert np.allclose(W[vocab.pad_id], 0.0)
+    assert coverage == pytest.approx(2 / 3)
+    W2, _ = embedding_matrix(vocab, vecs, seed=0)
+    assert np.array_equal(W, W2)  # deterministic for a seed

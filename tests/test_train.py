@@ -1,0 +1,65 @@
+"""Tests for ptutils.train: loaders, evaluation and the small training loop."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from ptutils.train import History, evaluate, fit, make_loader
+
+
+def _blobs(n: int = 200, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    X = rng.normal(size=(n, 2)).astype(np.float32) + 3.0 * y[:, None]  # two separable blobs
+    return X, y
+
+
+def test_make_loader_batches_and_shuffles_deterministically():
+    X, y = _blobs(10)
+    batches = list(make_loader(X, y, batch_size=4))
+    assert [len(b[1]) for b in batches] == [4, 4, 2]
+    assert batches[0][0].dtype == torch.float32  # float64 NumPy input becomes float32
+    a = [b[1].tolist() for b in make_loader(X, y, batch_size=4, shuffle=True, seed=3)]
+    b = [b[1].tolist() for b in make_loader(X, y, batch_size=4, shuffle=True, seed=3)]
+    assert a == b
+
+
+def test_make_loader_empty_is_a_clear_error():
+    with pytest.raises(ValueError, match="non-empty"):
+        make_loader(np.zeros((0, 2)))
+    with pytest.raises(ValueError, match="non-empty"):
+        make_loader()
+
+
+def test_fit_learns_separable_blobs_and_returns_history():
+    torch.manual_seed(0)
+    X, y = _blobs()
+    model = nn.Linear(2, 2)
+    hist = fit(model, make_loader(X, y, shuffle=True), num_epochs=5, lr=0.05,
+               val_loader=make_loader(X, y), progress=False, clip_grad=1.0)
+    assert isinstance(hist, History)
+    assert len(hist.train_loss) == len(hist.val_acc) == len(hist.seconds) == 5
+    assert hist.train_loss[-1] < hist.train_loss[0]
+    assert hist.val_acc[-1] > 0.9
+    loss, acc = evaluate(model, make_loader(X, y))
+    assert acc == pytest.approx(hist.val_acc[-1]) and loss > 0
+    assert set(hist.as_dict()) == {"train_loss", "train_acc", "val_loss", "val_acc", "seconds"}
+
+
+def test_fit_without_validation_omits_val_keys():
+    X, y = _blobs(20)
+    hist = fit(nn.Linear(2, 2), make_loader(X, y), num_epochs=1, progress=False)
+    assert "val_acc" not in hist.as_dict()
+
+
+def test_fit_rejects_float_labels_with_a_clear_error():
+    X, y = _blobs(20)
+    with pytest.raises(TypeError, match="integer class ids"):
+        fit(nn.Linear(2, 2), make_loader(X, y + 0.5), num_epochs=1, progress=False)
+
+
+def test_fit_rejects_zero_epochs():
+    X, y = _blobs(20)
+    with pytest.raises(ValueError, match="num_epochs"):
+        fit(nn.Linear(2, 2), make_loader(X, y), num_epochs=0)
