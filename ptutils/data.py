@@ -187,14 +187,20 @@ def restricted_loads(data: bytes) -> object:
     return _RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
 
 
-def mini_newsgroups() -> tuple[list[str], np.ndarray, list[str]]:
-    """200 newsgroup posts (alt.atheism / sci.space), labels 0/1 and the class names."""
+def mini_newsgroups(remove_headers: bool = True) -> tuple[list[str], np.ndarray, list[str]]:
+    """200 newsgroup posts (alt.atheism / sci.space), labels 0/1 and the class names.
+
+    The Usenet header ("Newsgroups: sci.space", ...) names the label, so by default it is cut
+    (everything before the first blank line, as scikit-learn's `remove=("headers",)` does).
+    """
     raw = gensim_datapath("mini_newsgroup").read_bytes()
     try:
         bunch = restricted_loads(zlib.decompress(raw))
     except zlib.error as e:
         raise AssetError("mini_newsgroup is not zlib-compressed data; reinstall gensim") from e
     texts = [t if isinstance(t, str) else t.decode("latin-1") for t in bunch["data"]]
+    if remove_headers:
+        texts = [t.partition("\n\n")[2].strip() for t in texts]
     return texts, np.asarray(bunch["target"], dtype=np.int64), list(bunch["target_names"])
 
 

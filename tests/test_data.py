@@ -39,6 +39,10 @@ def test_mini_newsgroups_with_restricted_unpickler():
     texts, y, names = data.mini_newsgroups()
     assert len(texts) == 200 and names == ["alt.atheism", "sci.space"]
     assert np.bincount(y).tolist() == [100, 100] and isinstance(texts[0], str)
+    headers = ("Newsgroups:", "Path:", "Xref:")
+    assert not any(t.startswith(headers) for t in texts)  # the header names the label: cut
+    raw, _, _ = data.mini_newsgroups(remove_headers=False)
+    assert all(t.startswith(headers) for t in raw)
 
 
 class Foreign:  # a class the restricted unpickler must refuse
