@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["check_labels", "CVResult", "cross_validate", "mean_std"]
+__all__ = ["check_labels", "CVResult", "cross_validate", "tfidf_logreg", "mean_std"]
 
 
 def check_labels(y, name: str = "y") -> np.ndarray:
@@ -64,6 +64,29 @@ def cross_validate(fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray], 
                              f"{test_idx.shape[0]} test items")
         scores.append(float(metric(y[test_idx], y_pred)))
     return CVResult(scores)
+
+
+def tfidf_logreg(texts: Sequence[str], y, max_iter: int = 1000
+                 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The course's bag-of-words baseline as a fit_predict: TF-IDF on data.tokenize + logistic
+    regression, fitted on the training fold only."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from .data import tokenize
+
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        raise TypeError("texts must be a list of strings (one document each)")
+    y = check_labels(y)
+    if len(texts) != len(y):
+        raise ValueError(f"{len(texts)} texts but {len(y)} labels")
+
+    def fit_predict(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
+        vec = TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False)
+        X_tr = vec.fit_transform([texts[i] for i in train_idx])  # (N, V) sparse
+        clf = LogisticRegression(max_iter=max_iter).fit(X_tr, y[train_idx])
+        return clf.predict(vec.transform([texts[i] for i in test_idx]))
+    return fit_predict
 
 
 def mean_std(values) -> tuple[float, float]:

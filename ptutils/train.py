@@ -9,7 +9,7 @@ import numpy as np
 
 from .evaluate import check_labels
 
-__all__ = ["History", "make_loader", "evaluate", "fit"]
+__all__ = ["History", "make_loader", "evaluate", "predict", "fit"]
 
 
 @dataclass
@@ -61,6 +61,23 @@ def evaluate(model, loader, loss_fn=None, device: str = "cpu") -> tuple[float, f
             correct += (logits.argmax(-1) == y).sum().item()
             total += len(y)
     return loss_sum / max(1, total), correct / max(1, total)
+
+
+def predict(model, *inputs, batch_size: int = 256, device: str = "cpu") -> np.ndarray:
+    """Class ids argmax(model(*inputs)) for NumPy arrays or tensors, in batches, in eval mode."""
+    import torch
+
+    if not inputs or len(inputs[0]) == 0:
+        raise ValueError("predict needs at least one non-empty input array")
+    tensors = [torch.as_tensor(np.asarray(a)) if not torch.is_tensor(a) else a for a in inputs]
+    if any(len(t) != len(tensors[0]) for t in tensors):
+        raise ValueError(f"inputs differ in length: {[len(t) for t in tensors]}")
+    tensors = [t.float() if t.dtype == torch.float64 else t for t in tensors]
+    model.eval()
+    with torch.no_grad():
+        logits = torch.cat([model(*(t[i:i + batch_size].to(device) for t in tensors)).cpu()
+                            for i in range(0, len(tensors[0]), batch_size)])  # (N, K)
+    return logits.argmax(-1).numpy()
 
 
 def fit(model, train_loader, num_epochs: int, lr: float = 1e-3, val_loader=None,

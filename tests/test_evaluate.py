@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ptutils.evaluate import CVResult, check_labels, cross_validate, mean_std
+from ptutils.evaluate import CVResult, check_labels, cross_validate, mean_std, tfidf_logreg
 
 
 def test_check_labels_accepts_ints_and_integral_floats():
@@ -64,3 +64,19 @@ def test_mean_std():
     assert mean_std([1, 3]) == (2.0, 1.0)
     with pytest.raises(ValueError, match="no values"):
         mean_std([])
+
+
+def test_tfidf_logreg_learns_topic_words_from_the_training_fold():
+    texts = [f"the rocket reached orbit {i}" for i in range(10)] + \
+            [f"the sermon spoke of god {i}" for i in range(10)]
+    y = np.array([0] * 10 + [1] * 10)
+    assert cross_validate(tfidf_logreg(texts, y), y, n_splits=5).mean == 1.0
+
+
+def test_tfidf_logreg_errors_name_the_problem():
+    with pytest.raises(TypeError, match="list of strings"):
+        tfidf_logreg("one long string", [0])
+    with pytest.raises(ValueError, match="2 texts but 3 labels"):
+        tfidf_logreg(["a b", "c d"], [0, 1, 1])
+    with pytest.raises(TypeError, match="integer class ids"):
+        tfidf_logreg(["a b", "c d"], ["pos", "neg"])

@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from ptutils.train import History, evaluate, fit, make_loader
+from ptutils.train import History, evaluate, fit, make_loader, predict
 
 
 def _blobs(n: int = 200, seed: int = 0):
@@ -63,3 +63,27 @@ def test_fit_rejects_zero_epochs():
     X, y = _blobs(20)
     with pytest.raises(ValueError, match="num_epochs"):
         fit(nn.Linear(2, 2), make_loader(X, y), num_epochs=0)
+
+
+class _TwoInputs(nn.Module):
+    """logits = [a + b, 0]: class 0 when a + b > 0."""
+
+    def forward(self, a, b):
+        s = (a + b).unsqueeze(-1)  # (B, 1)
+        return torch.cat([s, torch.zeros_like(s)], dim=-1)  # (B, 2)
+
+
+def test_predict_batches_several_inputs_and_sets_eval_mode():
+    a = np.array([1.0, -2.0, 3.0, -4.0, 0.5])  # float64 is converted like make_loader does
+    b = np.array([0.0, 1.0, -5.0, 5.0, 0.0])
+    model = _TwoInputs().train()
+    y_pred = predict(model, a, b, batch_size=2)
+    assert y_pred.tolist() == [0, 1, 1, 0, 0]
+    assert not model.training
+
+
+def test_predict_errors_name_the_problem():
+    with pytest.raises(ValueError, match="non-empty"):
+        predict(_TwoInputs())
+    with pytest.raises(ValueError, match="differ in length"):
+        predict(_TwoInputs(), np.zeros(3), np.zeros(2))
