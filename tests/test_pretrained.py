@@ -2,6 +2,7 @@
 
 import hashlib
 import importlib.util
+import os
 import shutil
 
 import numpy as np
@@ -123,3 +124,24 @@ def test_load_word2vec_caches_and_rebuilds(tmp_path, monkeypatch):
     files[0].write_bytes(b"broken cache")
     rebuilt = pretrained.load_word2vec(vector_size=8, min_count=1, epochs=2)
     assert rebuilt.vector_size == 8  # a broken cache file is rebuilt, not fatal
+
+
+def test_load_word2vec_is_the_same_in_every_process(tmp_path):
+    """A fresh interpreter (new str-hash salt) trains exactly the same vectors."""
+    import subprocess
+    import sys
+
+    code = ("import ptutils.data, ptutils.pretrained as p\n"
+            "c = [['the','cat','sat','on','the','mat'], ['the','dog','sat','on','the','rug']] * 20\n"
+            "ptutils.data.embedding_corpus = lambda *a, **k: c\n"
+            "print(p.load_word2vec(vector_size=8, min_count=1, epochs=2)['cat'].tolist())")
+    outs = []
+    for run in range(2):
+        env = {**os.environ, "PTUTILS_CACHE": str(tmp_path / str(run)), "PYTHONHASHSEED": str(run)}
+        outs.append(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                   text=True, check=True).stdout)
+    assert outs[0] == outs[1]
+
+
+def test_stable_hash():
+    assert pretrained.stable_hash("cat") == pretrained.stable_hash("cat") == 2656977832  # zlib.crc32
