@@ -33,8 +33,8 @@ SHA256 = {
 
 
 def cache_dir() -> Path:
-    """Folder for rebuildable artifacts ($PTUTILS_CACHE, default ~/.cache/ptutils)."""
-    path = Path(os.environ.get("PTUTILS_CACHE", Path.home() / ".cache" / "ptutils"))
+    """Folder for rebuildable artifacts ($PTUTILS_CACHE, default ~/.cache/ptutils; empty = default)."""
+    path = Path(os.environ.get("PTUTILS_CACHE") or Path.home() / ".cache" / "ptutils")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -29,6 +29,12 @@ def test_cache_dir_follows_env(tmp_path, monkeypatch):
     assert pretrained.cache_dir() == tmp_path / "c" and (tmp_path / "c").is_dir()
 
 
+def test_empty_cache_env_means_the_default_not_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTUTILS_CACHE", "")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert pretrained.cache_dir() == tmp_path / ".cache" / "ptutils"
+
+
 def test_sha256_matches_hashlib(tmp_path):
     f = tmp_path / "x.bin"
     f.write_bytes(b"pre-training" * 1000)
