@@ -9,7 +9,7 @@ import numpy as np
 
 from .data import tokenize
 
-__all__ = ["Vocab", "pad_sequences", "vectorize", "embedding_matrix"]
+__all__ = ["Vocab", "pad_sequences", "vectorize", "vectorize_folds", "embedding_matrix"]
 
 
 class Vocab:
@@ -69,6 +69,16 @@ def vectorize(texts: Sequence[str], vocab: Vocab | None = None, max_len: int = 6
     vocab = vocab or Vocab(token_lists, min_freq=min_freq)
     X, lengths = pad_sequences([vocab.encode(t) for t in token_lists], max_len, vocab.pad_id)
     return X, lengths, vocab
+
+
+def vectorize_folds(texts: Sequence[str], train_idx, test_idx, max_len: int = 64
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Vocab]:
+    """One CV fold: vocabulary from the training texts only; (X_tr, len_tr, X_te, len_te, vocab)."""
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of strings, not one string")
+    X_tr, len_tr, vocab = vectorize([texts[i] for i in train_idx], max_len=max_len)
+    X_te, len_te, _ = vectorize([texts[i] for i in test_idx], vocab=vocab, max_len=max_len)
+    return X_tr, len_tr, X_te, len_te, vocab
 
 
 def embedding_matrix(vocab: Vocab, vectors, seed: int = 0,

@@ -27,6 +27,14 @@ class History:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
+def _as_tensors(arrays) -> list:
+    """NumPy arrays or tensors as tensors; float64 becomes float32 (torch's default dtype)."""
+    import torch
+
+    tensors = [a if torch.is_tensor(a) else torch.as_tensor(np.asarray(a)) for a in arrays]
+    return [t.float() if t.dtype == torch.float64 else t for t in tensors]
+
+
 def make_loader(*arrays, batch_size: int = 32, shuffle: bool = False, seed: int = 0):
     """DataLoader over NumPy arrays or tensors (the last one is usually y); float64 -> float32."""
     import torch
@@ -34,8 +42,7 @@ def make_loader(*arrays, batch_size: int = 32, shuffle: bool = False, seed: int 
 
     if not arrays or len(arrays[0]) == 0:
         raise ValueError("make_loader needs at least one non-empty array")
-    tensors = [a if torch.is_tensor(a) else torch.as_tensor(np.asarray(a)) for a in arrays]
-    tensors = [t.float() if t.dtype == torch.float64 else t for t in tensors]  # torch's default
+    tensors = _as_tensors(arrays)
     gen = torch.Generator().manual_seed(seed)
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle,
                       generator=gen)
@@ -69,10 +76,9 @@ def predict(model, *inputs, batch_size: int = 256, device: str = "cpu") -> np.nd
 
     if not inputs or len(inputs[0]) == 0:
         raise ValueError("predict needs at least one non-empty input array")
-    tensors = [torch.as_tensor(np.asarray(a)) if not torch.is_tensor(a) else a for a in inputs]
+    tensors = _as_tensors(inputs)
     if any(len(t) != len(tensors[0]) for t in tensors):
         raise ValueError(f"inputs differ in length: {[len(t) for t in tensors]}")
-    tensors = [t.float() if t.dtype == torch.float64 else t for t in tensors]
     model.eval()
     with torch.no_grad():
         logits = torch.cat([model(*(t[i:i + batch_size].to(device) for t in tensors)).cpu()

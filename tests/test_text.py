@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ptutils.text import Vocab, embedding_matrix, pad_sequences, vectorize
+from ptutils.text import Vocab, embedding_matrix, pad_sequences, vectorize, vectorize_folds
 
 
 class FakeVectors:
@@ -74,3 +74,13 @@ def test_embedding_matrix_copies_known_words_and_reports_coverage():
     assert coverage == pytest.approx(2 / 3)
     W2, _ = embedding_matrix(vocab, vecs, seed=0)
     assert np.array_equal(W, W2)  # deterministic for a seed
+
+
+def test_vectorize_folds_builds_the_vocabulary_on_the_training_fold_only():
+    texts = ["the cat sat", "a dog ran", "the zebra"]
+    X_tr, len_tr, X_te, len_te, vocab = vectorize_folds(texts, [0, 1], [2], max_len=4)
+    assert X_tr.shape == (2, 4) and len_tr.tolist() == [3, 3]
+    assert "zebra" not in vocab and "cat" in vocab
+    assert X_te[0, 1] == vocab.unk_id and len_te.tolist() == [2]
+    with pytest.raises(TypeError, match="list of strings"):
+        vectorize_folds("one string", [0], [1])
