@@ -6,19 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from ptutils.course import NotebookRun, budget_seconds, format_table, write_timings
+from ptutils.course import (
+    OVER_BUDGET_FACTOR,
+    NotebookRun,
+    budget_seconds,
+    budget_status,
+    format_table,
+    write_timings,
+)
 
 _RUNS: list[NotebookRun] = []
-OVER_BUDGET_FACTOR = 1.5  # a notebook slower than this x its budget fails the run
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     path = Path(str(report.fspath))
     if report.when == "call" and path.suffix == ".ipynb":
-        status = "ok" if report.passed else "failed"
         budget = budget_seconds(path)
-        if report.passed and report.duration > budget:
-            status = "over budget"
+        status = budget_status(report.duration, budget) if report.passed else "failed"
         _RUNS.append(NotebookRun(path.name, round(report.duration, 1), budget, status=status))
 
 
@@ -32,7 +36,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    slow = [r for r in _RUNS if r.seconds > OVER_BUDGET_FACTOR * r.budget_s]
+    slow = [r for r in _RUNS if r.status == "far over budget"]
     if slow and exitstatus == 0:
         names = ", ".join(f"{r.notebook} ({r.seconds:.0f}s > {OVER_BUDGET_FACTOR}x{r.budget_s:.0f}s)"
                           for r in slow)

@@ -1,14 +1,14 @@
 """ptutils: the thin helpers behind the pre-training and fine-tuning course.
 
-Modules, one job each: `device` (seeds, device, environment report), `data` (offline corpora),
-`text` (vocabulary and padding), `pretrained` (offline weights), `train` (a small loop),
-`evaluate` (label checks, cross-validation), `plot` (pictures), `claims` (the claims cell),
-`wordvec` (word-vector tables and benchmarks), `pretraining` (next-sentence pairs),
-`course` (run every notebook), and `models` (shared baselines; imports torch, so import it
-explicitly: `from ptutils.models import TextCNN`).
+Modules, one job each: `device` (seeds, device, environment report), `data` (offline corpora,
+label checks), `text` (vocabulary and padding), `pretrained` (offline weights), `wordvec` (word
+vectors as gensim KeyedVectors, a cached Word2Vec), `nsp` (next-sentence pairs), `train` (a small
+loop), `evaluate` (cross-validation, intervals), `plot` (pictures), `claims` (the claims cell),
+`course` (run every notebook) and `models` (shared baselines; imports torch, so import it
+explicitly: `from ptutils.models import TextCNN, tfidf_logreg`).
 """
 
-from . import claims, data, device, evaluate, plot, pretrained, pretraining, text, train, wordvec
+from . import claims, data, device, evaluate, nsp, plot, pretrained, text, train, wordvec
 from .claims import Claims
 from .device import Env, choose_device, no_network, set_seed, setup
 from .errors import AssetError, ChecksumError, DeviceError, MissingPackageError
@@ -16,7 +16,7 @@ from .errors import AssetError, ChecksumError, DeviceError, MissingPackageError
 __all__ = [
     "setup", "set_seed", "choose_device", "no_network", "Env", "Claims",
     "AssetError", "ChecksumError", "DeviceError", "MissingPackageError",
-    "claims", "data", "device", "evaluate", "plot", "pretrained", "pretraining", "text", "train",
+    "claims", "data", "device", "evaluate", "nsp", "plot", "pretrained", "text", "train",
     "wordvec",
 ]
 __version__ = "0.1.0"

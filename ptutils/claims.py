@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-__all__ = ["Claim", "Claims", "CLAIMS_LINE"]
+__all__ = ["Claim", "Claims", "CLAIMS_LINE", "parse_claims_line"]
 
 CLAIMS_LINE = "CLAIMS: {passed}/{total} passed"  # the course runner reads this line
+_CLAIMS_RE = re.compile(re.escape(CLAIMS_LINE).replace(r"\{passed\}", r"(\d+)")
+                        .replace(r"\{total\}", r"(\d+)"))
+
+
+def parse_claims_line(text: str) -> tuple[int, int] | None:
+    """(passed, total) from the last CLAIMS line in `text`, or None when there is none."""
+    found = _CLAIMS_RE.findall(text)
+    return (int(found[-1][0]), int(found[-1][1])) if found else None
 
 
 @dataclass

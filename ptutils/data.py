@@ -1,4 +1,4 @@
-"""The course's offline corpora and datasets (all shipped by gensim or scikit-learn), and splits."""
+"""The course's offline corpora and datasets (all shipped by gensim or scikit-learn), and label checks."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .errors import AssetError, MissingPackageError
 __all__ = [
     "Article", "gensim_datapath", "read_text", "tokenize", "split_sentences", "wiki_articles",
     "wiki_sentences", "lee_background", "lee_similarity", "polarity", "mini_newsgroups",
-    "digits", "benchmark_path", "embedding_corpus", "stratified_split", "restricted_loads",
+    "digits", "benchmark_path", "embedding_corpus", "check_labels", "restricted_loads",
     "WIKI_FILE",
 ]
 
@@ -234,18 +234,18 @@ def embedding_corpus(fraction: float = 1.0, seed: int = 0) -> list[list[str]]:
     return [toks[i] for i in sorted(keep)]
 
 
-def stratified_split(y, test_size: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Deterministic stratified train/test index split (each class split in the same ratio)."""
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0:
-        raise ValueError("y must be a non-empty 1-D array of class labels")
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be in (0, 1), got {test_size}")
-    rng = np.random.default_rng(seed)
-    train, test = [], []
-    for c in np.unique(y):
-        idx = rng.permutation(np.flatnonzero(y == c))
-        n_test = max(1, round(test_size * len(idx))) if len(idx) > 1 else 0
-        test.extend(idx[:n_test])
-        train.extend(idx[n_test:])
-    return np.sort(np.array(train, dtype=np.int64)), np.sort(np.array(test, dtype=np.int64))
+def check_labels(y, name: str = "y") -> np.ndarray:
+    """Return y as a 1-D int64 array of class ids; a clear error for strings, floats or empty y."""
+    arr = np.asarray(y)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array of class ids, got shape {arr.shape}")
+    if arr.dtype.kind in "UOSb" or (arr.dtype.kind == "f" and not np.all(arr == np.round(arr))):
+        raise TypeError(
+            f"{name} must hold integer class ids 0..K-1, got dtype {arr.dtype} "
+            f"(e.g. {arr[:3].tolist()}); map names to ids first, e.g. "
+            "np.unique(y, return_inverse=True)[1]"
+        )
+    arr = arr.astype(np.int64)
+    if arr.min() < 0:
+        raise ValueError(f"{name} has negative class ids ({arr.min()}); use 0..K-1")
+    return arr

@@ -45,7 +45,8 @@ class Env:
         """One line: device, threads and versions."""
         dev = self.device
         if self.gpu_name:
-            dev += f" ({self.gpu_name}, {self.gpu_memory_gb:.0f} GB)"
+            mem = f", {self.gpu_memory_gb:.0f} GB" if self.gpu_memory_gb else ""
+            dev += f" ({self.gpu_name}{mem})"
         libs = ", ".join(f"{k} {v}" for k, v in self.versions.items())
         return f"device={dev} | cpu threads={self.num_threads} | seed={self.seed} | {libs}"
 
@@ -171,7 +172,9 @@ def setup(seed: int = 0, device: str | None = None, tensorflow: bool = False,
         props = torch.cuda.get_device_properties(0)
         gpu_name, gpu_mem = props.name, props.total_memory / 2**30
     elif dev == "mps":
-        gpu_name, gpu_mem = "Apple MPS", float("nan")
+        gpu_name = "Apple MPS"  # unified memory: shared with the CPU
+        if hasattr(torch.mps, "recommended_max_memory"):
+            gpu_mem = torch.mps.recommended_max_memory() / 2**30
     names = ("torch", "transformers", "gensim", "scikit-learn")
     if tensorflow:
         names += ("tensorflow-cpu", "tensorflow", "keras")

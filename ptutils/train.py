@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .evaluate import check_labels
+from .data import check_labels
 
 __all__ = ["History", "make_loader", "evaluate", "predict", "fit"]
 

@@ -23,3 +23,11 @@ def test_claims_failure_is_recorded_with_its_value():
 
 def test_no_claims_is_not_a_pass():
     assert not Claims().all_passed
+
+
+def test_parse_claims_line_reads_the_last_line_printed():
+    from ptutils.claims import CLAIMS_LINE, parse_claims_line
+
+    text = "PASS  a\nCLAIMS: 1/2 passed\n" + CLAIMS_LINE.format(passed=3, total=4) + "\n"
+    assert parse_claims_line(text) == (3, 4)
+    assert parse_claims_line("no claims here") is None

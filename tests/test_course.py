@@ -4,6 +4,7 @@ import csv
 import json
 
 import nbformat
+import pytest
 
 from ptutils import course
 
@@ -71,5 +72,70 @@ def test_main_with_no_matching_notebook(tmp_path, capsys):
 def test_run_notebook_over_budget(tmp_path):
     path = _write_nb(tmp_path / "01_a.ipynb", "x = 1", budget=0.001)
     run = course.run_notebook(path, tmp_path / "out", timeout=60)
-    assert run.status == "over budget" and run.claims_total is None
+    assert run.status == "far over budget" and run.claims_total is None
     assert (tmp_path / "out" / "01_a.ipynb").is_file()
+
+
+def test_budget_status_one_rule_for_course_and_tests():
+    assert course.budget_status(60, 60) == "ok"
+    assert course.budget_status(61, 60) == "over budget"
+    assert course.budget_status(course.OVER_BUDGET_FACTOR * 60 + 1, 60) == "far over budget"
+
+
+def test_cell_timeout_matches_nbmake_timeout_in_pyproject():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert int(re.search(r"--nbmake-timeout=(\d+)", text).group(1)) == course.CELL_TIMEOUT_S
+
+
+def _with_parameters(tmp_path, name="01_p.ipynb"):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("SEEDS = [0, 1, 2]\nSTEPS = 10"),
+        nbformat.v4.new_code_cell(
+            "import ptutils\nclaims = ptutils.Claims()\n"
+            "claims.check('seeds overridden', SEEDS == [3, 4], str(SEEDS))\n"
+            "claims.summary()\nassert claims.all_passed, claims.failures")])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / name)
+    return tmp_path / name
+
+
+def test_set_parameters_injects_after_the_parameters_cell(tmp_path):
+    nb = nbformat.read(_with_parameters(tmp_path), as_version=4)
+    course.set_parameters(nb, {"SEEDS": "[3, 4]"})
+    assert nb.cells[1].source.endswith("SEEDS = [3, 4]")
+    assert nb.cells[1].metadata["tags"] == ["injected-parameters"]
+
+
+def test_set_parameters_errors_name_the_problem(tmp_path):
+    nb = nbformat.read(_with_parameters(tmp_path), as_version=4)
+    with pytest.raises(ValueError, match="NOPE is not set in the parameters cell.*SEEDS, STEPS"):
+        course.set_parameters(nb, {"NOPE": "1"})
+    with pytest.raises(ValueError, match="not a Python expression"):
+        course.set_parameters(nb, {"SEEDS": "[3, 4"})
+    bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    with pytest.raises(ValueError, match="no code cell tagged 'parameters'"):
+        course.set_parameters(bare, {"x": "2"})
+
+
+def test_main_set_overrides_a_parameter(tmp_path, capsys):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _with_parameters(nbs)
+    out = str(tmp_path / "build")
+    assert course.main(["--notebooks", str(nbs), "--out", out]) == 1  # default seeds: claim fails
+    assert course.main(["--notebooks", str(nbs), "--out", out, "--set", "SEEDS=[3, 4]"]) == 0
+    assert "1/1" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="NAME=VALUE"):
+        course.main(["--notebooks", str(nbs), "--set", "SEEDS"])
+
+
+def test_failure_status_has_no_terminal_colour_codes(tmp_path):
+    path = _write_nb(tmp_path / "01_err.ipynb", "raise ValueError('plain words')")
+    run = course.run_notebook(path, tmp_path / "out", timeout=60)
+    assert run.status.startswith("failed") and "\x1b" not in run.status
+    assert "plain words" in run.status

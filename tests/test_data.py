@@ -53,7 +53,7 @@ def test_restricted_unpickler_refuses_foreign_class():
     payload = pickle.dumps({"data": [Foreign()]})
     with pytest.raises(AssetError, match="refusing to unpickle .*Foreign"):
         data.restricted_loads(payload)
-    with pytest.raises(AssetError, match="refusing to unpickle posix.system|refusing"):
+    with pytest.raises(AssetError, match=r"refusing to unpickle posix\.system"):
         data.restricted_loads(b"cposix\nsystem\n(S'echo hacked'\ntR.")
 
 
@@ -126,14 +126,23 @@ def test_embedding_corpus_is_nested_and_checked():
         data.embedding_corpus(0)
 
 
-def test_stratified_split_is_deterministic_and_stratified():
-    y = np.array([0] * 50 + [1] * 30)
-    tr, te = data.stratified_split(y, test_size=0.2, seed=1)
-    tr2, te2 = data.stratified_split(y, test_size=0.2, seed=1)
-    assert (tr == tr2).all() and (te == te2).all()
-    assert len(set(tr) & set(te)) == 0 and len(tr) + len(te) == 80
-    assert np.bincount(y[te]).tolist() == [10, 6]
-    with pytest.raises(ValueError, match="non-empty"):
-        data.stratified_split([])
-    with pytest.raises(ValueError, match="test_size"):
-        data.stratified_split(y, test_size=1.5)
+def test_check_labels_accepts_ints_and_integral_floats():
+    assert data.check_labels([0, 1, 1]).dtype == np.int64
+    assert data.check_labels(np.array([0.0, 2.0])).tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("bad", [["pos", "neg"], [0.5, 1.0], [True, False]])
+def test_check_labels_wrong_type_names_the_fix(bad):
+    with pytest.raises(TypeError, match="integer class ids"):
+        data.check_labels(bad)
+
+
+@pytest.mark.parametrize("bad", [[], [[0, 1]]])
+def test_check_labels_empty_or_2d(bad):
+    with pytest.raises(ValueError, match="non-empty 1-D"):
+        data.check_labels(bad)
+
+
+def test_check_labels_negative():
+    with pytest.raises(ValueError, match="negative"):
+        data.check_labels([0, -1])

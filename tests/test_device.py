@@ -69,6 +69,7 @@ def test_offline_flags(monkeypatch):
 
 
 def test_no_network_blocks_remote_and_allows_loopback():
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
@@ -80,7 +81,24 @@ def test_no_network_blocks_remote_and_allows_loopback():
             pass
     server.close()
     assert attempts == [("192.0.2.1", 80)]
-    assert socket.socket.connect.__name__ == "connect"  # restored
+    assert socket.socket.connect is real_connect  # the very same functions are restored
+    assert socket.socket.connect_ex is real_connect_ex
+
+
+def test_no_network_restores_sockets_after_an_error():
+    real_connect = socket.socket.connect
+    with pytest.raises(RuntimeError, match="inside"):
+        with no_network():
+            raise RuntimeError("an error inside the block")
+    assert socket.socket.connect is real_connect
+
+
+def test_summary_names_the_gpu_and_never_prints_nan():
+    from ptutils.device import Env
+
+    assert "(NVIDIA X, 80 GB)" in Env("cuda", 0, 2, "NVIDIA X", 80.0).summary()
+    mps = Env("mps", 0, 2, "Apple MPS", None).summary()
+    assert "device=mps (Apple MPS)" in mps and "nan" not in mps
 
 
 def test_setup_with_tensorflow_seeds_keras(capsys):

@@ -77,7 +77,12 @@ def test_course_fits_its_time_budget():
 
 
 def test_ruff_is_clean():
+    import importlib.util
+
+    assert importlib.util.find_spec("ruff"), \
+        "ruff is not installed: pip install -e '.[dev]' (or re-run bash scripts/install.sh)"
     targets = [str(ROOT / p) for p in ("ptutils", "tests", "notebooks", "conftest.py")]
     res = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", *targets],
                          capture_output=True, text=True, cwd=ROOT)
-    assert res.returncode == 0, f"ruff found problems (fix with `ruff check --fix`):\n{res.stdout}"
+    assert res.returncode == 0, ("ruff found problems (fix with `ruff check --fix`):\n"
+                                 f"{res.stdout}{res.stderr}")

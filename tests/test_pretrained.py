@@ -1,8 +1,7 @@
-"""Tests for ptutils.pretrained: checksums, missing packages, MiniLM, SmolLM2 and Word2Vec."""
+"""Tests for ptutils.pretrained: checksums, missing packages, MiniLM and SmolLM2."""
 
 import hashlib
 import importlib.util
-import os
 import shutil
 
 import numpy as np
@@ -89,12 +88,6 @@ def test_missing_library_is_a_clear_error(monkeypatch, module, package):
         pretrained.load_smollm2()
 
 
-def test_missing_gensim_for_word2vec(monkeypatch):
-    _hide_modules(monkeypatch, "gensim")
-    with pytest.raises(MissingPackageError, match="pip install gensim"):
-        pretrained.load_word2vec()
-
-
 def test_minilm_encodes_sentences(minilm):
     tokenizer, model = minilm
     texts = ["A cat sat on the mat.", "A kitten rested on the rug.", "Stock markets fell."]
@@ -114,40 +107,3 @@ def test_encode_texts_errors(minilm):
         pretrained.encode_texts([], tokenizer, model)
     with pytest.raises(ValueError, match="non-empty list"):
         pretrained.encode_texts("one string", tokenizer, model)
-
-
-def test_load_word2vec_caches_and_rebuilds(tmp_path, monkeypatch):
-    import ptutils.data
-
-    monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
-    corpus = [["the", "cat", "sat", "on", "the", "mat"], ["the", "dog", "sat", "on", "the", "rug"]]
-    monkeypatch.setattr(ptutils.data, "embedding_corpus", lambda *a, **k: corpus * 20)
-    kv = pretrained.load_word2vec(vector_size=8, min_count=1, epochs=2)
-    files = list(tmp_path.glob("word2vec_*.kv"))
-    assert len(files) == 1 and kv.vector_size == 8 and "cat" in kv.key_to_index
-    again = pretrained.load_word2vec(vector_size=8, min_count=1, epochs=2)
-    assert np.array_equal(again["cat"], kv["cat"])  # read back from the cache
-    files[0].write_bytes(b"broken cache")
-    rebuilt = pretrained.load_word2vec(vector_size=8, min_count=1, epochs=2)
-    assert rebuilt.vector_size == 8  # a broken cache file is rebuilt, not fatal
-
-
-def test_load_word2vec_is_the_same_in_every_process(tmp_path):
-    """A fresh interpreter (new str-hash salt) trains exactly the same vectors."""
-    import subprocess
-    import sys
-
-    code = ("import ptutils.data, ptutils.pretrained as p\n"
-            "c = [['the','cat','sat','on','the','mat'], ['the','dog','sat','on','the','rug']] * 20\n"
-            "ptutils.data.embedding_corpus = lambda *a, **k: c\n"
-            "print(p.load_word2vec(vector_size=8, min_count=1, epochs=2)['cat'].tolist())")
-    outs = []
-    for run in range(2):
-        env = {**os.environ, "PTUTILS_CACHE": str(tmp_path / str(run)), "PYTHONHASHSEED": str(run)}
-        outs.append(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                                   text=True, check=True).stdout)
-    assert outs[0] == outs[1]
-
-
-def test_stable_hash():
-    assert pretrained.stable_hash("cat") == pretrained.stable_hash("cat") == 2656977832  # zlib.crc32

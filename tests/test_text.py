@@ -1,21 +1,9 @@
-"""Tests for ptutils.text: vocabulary, padding, vectorisation, embedding tables."""
+"""Tests for ptutils.text: vocabulary, padding, vectorisation."""
 
 import numpy as np
 import pytest
 
-from ptutils.text import Vocab, embedding_matrix, pad_sequences, vectorize, vectorize_folds
-
-
-class FakeVectors:
-    """The slice of gensim KeyedVectors that embedding_matrix uses."""
-
-    def __init__(self, table: dict[str, list[float]]) -> None:
-        self.key_to_index = {w: i for i, w in enumerate(table)}
-        self.vectors = np.array(list(table.values()), dtype=np.float32)
-        self.vector_size = self.vectors.shape[1]
-
-    def __getitem__(self, word: str) -> np.ndarray:
-        return self.vectors[self.key_to_index[word]]
+from ptutils.text import Vocab, pad_sequences, vectorize, vectorize_folds
 
 
 def test_vocab_orders_by_frequency_and_reserves_pad_unk():
@@ -62,18 +50,6 @@ def test_vectorize_builds_and_reuses_vocab():
 def test_vectorize_rejects_a_single_string():
     with pytest.raises(TypeError, match="list of strings"):
         vectorize("just one text")
-
-
-def test_embedding_matrix_copies_known_words_and_reports_coverage():
-    vocab = Vocab([["cat", "dog", "unicorn"]])
-    vecs = FakeVectors({"cat": [1.0, 2.0], "dog": [3.0, 4.0]})
-    W, coverage = embedding_matrix(vocab, vecs, seed=0)
-    assert W.shape == (len(vocab), 2) and W.dtype == np.float32
-    assert np.allclose(W[vocab.stoi["cat"]], [1.0, 2.0])
-    assert np.allclose(W[vocab.pad_id], 0.0)
-    assert coverage == pytest.approx(2 / 3)
-    W2, _ = embedding_matrix(vocab, vecs, seed=0)
-    assert np.array_equal(W, W2)  # deterministic for a seed
 
 
 def test_vectorize_folds_builds_the_vocabulary_on_the_training_fold_only():

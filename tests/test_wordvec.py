@@ -1,184 +1,123 @@
-"""Tests for ptutils.wordvec: the word-table adapter, counts, neighbours and the benchmark scorers."""
+"""Tests for ptutils.wordvec: the KeyedVectors adapter, the cached Word2Vec, embedding tables."""
+
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from gensim.models import KeyedVectors, Word2Vec
 
 import ptutils.wordvec as wv
-from ptutils.errors import AssetError
+from ptutils import data
+from ptutils.errors import MissingPackageError
+from ptutils.text import Vocab
 
 WORDS = ["king", "queen", "man", "woman", "apple", "Paris"]
 MATRIX = np.array([[1, 1, 0], [1, -1, 0], [0, 1, 0.1], [0, -1, 0.1], [0, 0, 1], [5, 0, 0]],
                   dtype=np.float32)
+TINY = [["the", "cat", "sat", "on", "the", "mat"], ["the", "dog", "sat", "on", "the", "rug"]]
 
 
-@pytest.fixture
-def pairs_file(tmp_path):
-    path = tmp_path / "pairs.tsv"
-    path.write_text("# comment\nking\tqueen\t8\nman\twoman\t7\nking\tapple\t1\n"
-                    "queen\tapple\t2\nman\tzebra\t5\nbad line\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def analogy_file(tmp_path):
-    path = tmp_path / "questions.txt"
-    path.write_text(": family\nman woman king queen\nwoman man queen king\nman woman king zebra\n"
-                    ": gram-plural\nman king woman apple\n", encoding="utf-8")
-    return path
-
-
-def test_as_table_accepts_three_forms_and_lowercases():
-    from_pair = wv.as_table((WORDS, MATRIX))
-    from_dict = wv.as_table(dict(zip(WORDS, MATRIX, strict=True)))
-    assert from_pair.words == from_dict.words == WORDS
-    assert np.allclose(from_pair.matrix, from_dict.matrix)
-    assert "paris" in from_pair and "Paris" not in from_pair and len(from_pair) == 6
-    assert np.allclose(from_pair["paris"], [5, 0, 0])
-    assert wv.as_table(from_pair) is from_pair
-    assert np.allclose(np.linalg.norm(from_pair.unit(), axis=1), 1)
-
-
-def test_as_table_accepts_gensim_and_torch():
+def test_keyed_vectors_accepts_every_form_and_keeps_the_order():
     import torch
-    from gensim.models import KeyedVectors
 
-    kv = KeyedVectors(3)
-    kv.add_vectors(WORDS, MATRIX)
-    assert wv.as_table(kv).words == WORDS
-    assert np.allclose(wv.as_table((WORDS, torch.from_numpy(MATRIX))).matrix, MATRIX)
-
-
-def test_as_table_errors():
-    with pytest.raises(TypeError, match="KeyedVectors"):
-        wv.as_table([1, 2, 3])
-    with pytest.raises(ValueError, match="empty"):
-        wv.as_table({})
-    with pytest.raises(ValueError, match="one vector per word"):
-        wv.as_table((WORDS, MATRIX[:3]))
-    with pytest.raises(TypeError, match="strings"):
-        wv.as_table(([1, 2], np.zeros((2, 3))))
-    with pytest.raises(TypeError, match="numbers"):
-        wv.as_table((["a"], np.array([["x"]])))
+    forms = [(WORDS, MATRIX), dict(zip(WORDS, MATRIX, strict=True)),
+             (WORDS, torch.from_numpy(MATRIX))]
+    for form in forms:
+        kv = wv.keyed_vectors(form)
+        assert isinstance(kv, KeyedVectors) and kv.index_to_key == WORDS
+        assert np.allclose(kv["Paris"], [5, 0, 0]) and kv.vector_size == 3
+    kv = wv.keyed_vectors((WORDS, MATRIX))
+    assert wv.keyed_vectors(kv) is kv
+    model = Word2Vec(TINY * 5, vector_size=4, min_count=1, epochs=1, workers=1, seed=0)
+    assert wv.keyed_vectors(model) is model.wv
 
 
-def test_restrict_keeps_the_first_words():
-    table = wv.as_table((WORDS, MATRIX)).restrict(2)
-    assert table.words == ["king", "queen"] and "man" not in table
-    assert wv.as_table((WORDS, MATRIX)).restrict(None).words == WORDS
-    with pytest.raises(ValueError, match=">= 1"):
-        wv.as_table((WORDS, MATRIX)).restrict(0)
+def test_keyed_vectors_gives_gensims_neighbours_and_analogies():
+    kv = wv.keyed_vectors((WORDS, MATRIX))
+    assert kv.most_similar("king", topn=1)[0][0] == "Paris"  # cosine 0.71, the closest
+    # 3CosAdd: king - man + woman -> queen
+    assert kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
 
 
-def test_word_counts_orders_and_filters():
-    words, counts = wv.word_counts([["b", "a", "a"], ["c", "a", "b"]])
-    assert words == ["a", "b", "c"] and counts.tolist() == [3, 2, 1]
-    words, counts = wv.word_counts([["b", "a", "a"], ["c", "a", "b"]], min_count=2)
-    assert words == ["a", "b"]
+def test_keyed_vectors_feeds_gensims_benchmarks(tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("# comment\nking\tqueen\t8\nman\twoman\t7\nking\tapple\t1\n"
+                     "queen\tapple\t2\nman\tzebra\t5\nparis\tapple\t3\n", encoding="utf-8")
+    kv = wv.keyed_vectors((WORDS, MATRIX))
+    _, spearman, oov_pct = kv.evaluate_word_pairs(str(pairs))
+    assert oov_pct == pytest.approx(100 / 6)  # "zebra" is unknown; "paris" matches "Paris"
+    cos = [float(kv.similarity(a, b)) for a, b in
+           [("king", "queen"), ("man", "woman"), ("king", "apple"), ("queen", "apple"),
+            ("Paris", "apple")]]
+    from scipy.stats import spearmanr
+    assert spearman.statistic == pytest.approx(spearmanr([8, 7, 1, 2, 3], cos).statistic)
 
 
-def test_word_counts_errors():
-    with pytest.raises(ValueError, match="empty"):
-        wv.word_counts([[], []])
-    with pytest.raises(TypeError, match="not one string"):
-        wv.word_counts("a b c")
-    with pytest.raises(TypeError, match="tokenise"):
-        wv.word_counts(["a b", "c"])
+@pytest.mark.parametrize("bad, error, match", [
+    ("not vectors", TypeError, "KeyedVectors, a"),
+    (([], np.zeros((0, 3))), ValueError, "empty vocabulary"),
+    (([1, 2], np.zeros((2, 3))), TypeError, "must be strings"),
+    ((["a", "a"], np.zeros((2, 3))), ValueError, "repeated words"),
+    ((["a", "b"], np.zeros((3, 3))), ValueError, "one vector per word"),
+    ((["a"], np.array([["x", "y"]])), TypeError, "must be numbers"),
+])
+def test_keyed_vectors_errors_name_the_problem(bad, error, match):
+    with pytest.raises(error, match=match):
+        wv.keyed_vectors(bad)
 
 
-def test_nearest_excludes_the_word_and_sorts():
-    top = wv.nearest((WORDS, MATRIX), "KING", k=2)
-    assert [w for w, _ in top] == ["Paris", "man"]
-    assert top[0][1] >= top[1][1]
-    with pytest.raises(KeyError, match="not in the vocabulary"):
-        wv.nearest((WORDS, MATRIX), "zebra")
+def test_load_word2vec_caches_and_rebuilds(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
+    monkeypatch.setattr(data, "embedding_corpus", lambda *a, **k: TINY * 20)
+    kv = wv.load_word2vec(vector_size=8, min_count=1, epochs=2)
+    files = list(tmp_path.glob("word2vec_*.kv"))
+    assert len(files) == 1 and kv.vector_size == 8 and "cat" in kv.key_to_index
+    again = wv.load_word2vec(vector_size=8, min_count=1, epochs=2)
+    assert np.array_equal(again["cat"], kv["cat"])  # read back from the cache
+    files[0].write_bytes(b"broken cache")
+    rebuilt = wv.load_word2vec(vector_size=8, min_count=1, epochs=2)
+    assert np.array_equal(rebuilt["cat"], kv["cat"])  # a broken cache is rebuilt, not fatal
 
 
-def test_read_word_pairs_and_analogies(pairs_file, analogy_file):
-    rows = wv.read_word_pairs(pairs_file)
-    assert rows[0] == ("king", "queen", 8.0) and len(rows) == 5
-    questions = wv.read_analogies(analogy_file)
-    assert questions[0] == ("family", ("man", "woman", "king", "queen")) and len(questions) == 4
+def test_load_word2vec_is_the_same_in_every_process(tmp_path):
+    """A fresh interpreter (new str-hash salt) trains exactly the same vectors."""
+    code = ("import ptutils.data, ptutils.wordvec as w\n"
+            f"ptutils.data.embedding_corpus = lambda *a, **k: {TINY!r} * 20\n"
+            "print(w.load_word2vec(vector_size=8, min_count=1, epochs=2)['cat'].tolist())")
+    outs = []
+    for run in range(2):
+        env = {**os.environ, "PTUTILS_CACHE": str(tmp_path / str(run)), "PYTHONHASHSEED": str(run)}
+        outs.append(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                   text=True, check=True).stdout)
+    assert outs[0] == outs[1] and outs[0].startswith("[")
 
 
-def test_readers_errors(tmp_path):
-    with pytest.raises(AssetError, match="not found"):
-        wv.read_word_pairs(tmp_path / "missing.tsv")
-    with pytest.raises(TypeError, match="benchmark name or a path"):
-        wv.read_word_pairs(353)
-    empty = tmp_path / "empty.txt"
-    empty.write_text("# nothing\n", encoding="utf-8")
-    with pytest.raises(AssetError, match="no 'word1"):
-        wv.read_word_pairs(empty)
-    with pytest.raises(AssetError, match="no 'a b c d'"):
-        wv.read_analogies(empty)
-    headless = tmp_path / "headless.txt"
-    headless.write_text("a b c d\n", encoding="utf-8")
-    with pytest.raises(AssetError, match="section"):
-        wv.read_analogies(headless)
+def test_missing_gensim_for_word2vec(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "gensim" else real(name, *a))
+    with pytest.raises(MissingPackageError, match="pip install gensim"):
+        wv.load_word2vec()
 
 
-def test_evaluate_similarity_on_a_small_file(pairs_file):
-    rho, oov = wv.evaluate_similarity((WORDS, MATRIX), pairs_file)
-    assert oov == pytest.approx(1 / 5)
-    assert -1 <= rho <= 1
-    rho, oov = wv.evaluate_similarity(({"a": [1.0, 0.0]}), pairs_file)
-    assert np.isnan(rho) and oov == 1.0
+def test_stable_hash_is_crc32():
+    import zlib
+
+    assert wv.stable_hash("cat") == zlib.crc32(b"cat") == 2656977832
 
 
-def test_evaluate_similarity_errors(tmp_path):
-    with pytest.raises(AssetError):
-        wv.evaluate_similarity((WORDS, MATRIX), tmp_path / "missing.tsv")
-    with pytest.raises(TypeError):
-        wv.evaluate_similarity("not vectors", "wordsim353")
-    with pytest.raises(ValueError, match="empty"):
-        wv.evaluate_similarity({}, "wordsim353")
-
-
-def test_evaluate_analogies_on_a_small_file(analogy_file):
-    table = (WORDS, np.array([[1, 0, 0], [1, 0, 1], [0, 1, 0], [0, 1, 1], [-1, -1, 0],
-                              [0, 0, -1]], dtype=np.float32))
-    acc, oov = wv.evaluate_analogies(table, analogy_file)
-    assert oov == pytest.approx(1 / 4)
-    assert acc == pytest.approx(2 / 3)  # the two 'family' questions right, the plural one wrong
-    assert wv.evaluate_analogies(table, analogy_file, kind="semantic") == (1.0, pytest.approx(1 / 3))
-    assert wv.evaluate_analogies(table, analogy_file, kind="syntactic") == (0.0, 0.0)
-    acc, oov = wv.evaluate_analogies(table, analogy_file, restrict_vocab=2)
-    assert np.isnan(acc) and oov == 1.0
-
-
-def test_evaluate_analogies_errors(tmp_path, analogy_file):
-    with pytest.raises(ValueError, match="kind"):
-        wv.evaluate_analogies((WORDS, MATRIX), analogy_file, kind="lexical")
-    with pytest.raises(AssetError):
-        wv.evaluate_analogies((WORDS, MATRIX), tmp_path / "missing.txt")
-    with pytest.raises(TypeError):
-        wv.evaluate_analogies(42, analogy_file)
-
-
-@pytest.fixture(scope="module")
-def trained_kv():
-    from gensim.models import Word2Vec
-
-    from ptutils import data
-
-    sents = data.embedding_corpus(fraction=0.3, seed=0)
-    return Word2Vec(sents, vector_size=32, window=3, min_count=3, epochs=2, seed=0,
-                    workers=1).wv
-
-
-def test_scores_match_gensim_on_the_real_benchmarks(trained_kv):
-    from ptutils import data
-
-    for name in ("wordsim353", "simlex999"):
-        _, spearman, oov_pct = trained_kv.evaluate_word_pairs(str(data.benchmark_path(name)))
-        rho, oov = wv.evaluate_similarity(trained_kv, name)
-        assert rho == pytest.approx(spearman.statistic, abs=1e-6)
-        assert oov == pytest.approx(oov_pct / 100)
-    score, _ = trained_kv.evaluate_word_analogies(str(data.benchmark_path("analogies")),
-                                                  restrict_vocab=3000)
-    acc, _ = wv.evaluate_analogies(trained_kv, "analogies", restrict_vocab=3000)
-    assert acc == pytest.approx(score)
-    # the (words, matrix) form of the same vectors gives the same numbers
-    pair = (trained_kv.index_to_key, trained_kv.vectors)
-    assert wv.evaluate_similarity(pair, "wordsim353") == wv.evaluate_similarity(trained_kv,
-                                                                                 "wordsim353")
+def test_embedding_matrix_copies_known_words_and_reports_coverage():
+    vocab = Vocab([["cat", "dog", "unicorn"]])
+    vecs = wv.keyed_vectors({"cat": [1.0, 2.0], "dog": [3.0, 4.0]})
+    W, coverage = wv.embedding_matrix(vocab, vecs, seed=0)
+    assert W.shape == (len(vocab), 2) and W.dtype == np.float32
+    assert np.allclose(W[vocab.stoi["cat"]], [1.0, 2.0])
+    assert np.allclose(W[vocab.pad_id], 0.0)
+    assert not np.allclose(W[vocab.stoi["unicorn"]], 0.0)  # unknown words get random rows
+    assert coverage == pytest.approx(2 / 3)
+    W2, _ = wv.embedding_matrix(vocab, vecs, seed=0)
+    assert np.array_equal(W, W2)  # deterministic for a seed

@@ -1,4 +1,4 @@
-"""Pre-training data boilerplate: next-sentence-prediction pairs built from documents."""
+"""Next-sentence prediction (BERT pre-training): sentence pairs built from documents."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["IS_NEXT", "NOT_NEXT", "SentencePair", "nsp_pairs", "split_documents"]
+__all__ = ["IS_NEXT", "NOT_NEXT", "SentencePair", "nsp_pairs"]
 
 IS_NEXT, NOT_NEXT = 0, 1  # the labels BertForPreTraining expects (next_sentence_label)
 
@@ -47,14 +47,3 @@ def nsp_pairs(docs: Sequence[Sequence[str]], p_next: float = 0.5,
             pairs.append(SentencePair(doc[j], other[rng.integers(len(other))], NOT_NEXT))
     return pairs
 
-
-def split_documents(n_docs: int, test_fraction: float = 0.1,
-                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Random train/test split of document indices (held-out pairs come from unseen documents)."""
-    if n_docs < 2:
-        raise ValueError(f"need at least 2 documents to split, got {n_docs}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
-    order = np.random.default_rng(seed).permutation(n_docs)
-    n_test = min(n_docs - 1, max(1, round(test_fraction * n_docs)))
-    return np.sort(order[n_test:]), np.sort(order[:n_test])

@@ -1,10 +1,10 @@
-"""Tests for ptutils.pretraining: NSP sentence pairs and document splits."""
+"""Tests for ptutils.nsp: next-sentence-prediction pairs."""
 
 import numpy as np
 import pytest
 
-import ptutils.pretraining as pretraining
-from ptutils.pretraining import IS_NEXT, NOT_NEXT, SentencePair, nsp_pairs, split_documents
+import ptutils.nsp as nsp
+from ptutils.nsp import IS_NEXT, NOT_NEXT, SentencePair, nsp_pairs
 
 DOCS = [[f"doc{d} sentence {i}." for i in range(20)] for d in range(5)]
 
@@ -53,24 +53,5 @@ def test_nsp_pairs_errors():
         nsp_pairs([["a."], ["b."]])  # no document has two sentences
 
 
-def test_split_documents_partitions_indices():
-    train, test = split_documents(100, test_fraction=0.1, seed=0)
-    assert len(test) == 10 and len(train) == 90
-    assert sorted(np.concatenate([train, test]).tolist()) == list(range(100))
-    assert np.array_equal(split_documents(100, 0.1, seed=0)[1], test)
-    assert not np.array_equal(split_documents(100, 0.1, seed=1)[1], test)
-    assert len(split_documents(2, 0.01)[1]) == 1 and len(split_documents(2, 0.99)[0]) == 1
-
-
-def test_split_documents_errors():
-    with pytest.raises(ValueError, match="at least 2 documents"):
-        split_documents(1)
-    with pytest.raises(ValueError, match="test_fraction"):
-        split_documents(10, test_fraction=0.0)
-    with pytest.raises(ValueError, match="test_fraction"):
-        split_documents(10, test_fraction=1.0)
-
-
 def test_public_names():
-    assert set(pretraining.__all__) == {"IS_NEXT", "NOT_NEXT", "SentencePair", "nsp_pairs",
-                                        "split_documents"}
+    assert set(nsp.__all__) == {"IS_NEXT", "NOT_NEXT", "SentencePair", "nsp_pairs"}
