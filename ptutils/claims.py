@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Claim", "Claims", "CLAIMS_LINE", "parse_claims_line"]
+__all__ = ["Claim", "Claims", "CLAIMS_LINE", "parse_claims_line", "parse_claim_rows"]
 
 CLAIMS_LINE = "CLAIMS: {passed}/{total} passed"  # the course runner reads this line
 _CLAIMS_RE = re.compile(re.escape(CLAIMS_LINE).replace(r"\{passed\}", r"(\d+)")
@@ -26,6 +26,20 @@ class Claim:
     passed: bool
     measured: str
 
+    def line(self) -> str:
+        """The printed form: 'PASS  name  [measured]' (parse_claim_rows reads it back)."""
+        return f"{'PASS' if self.passed else 'FAIL'}  {self.name}" + (
+            f"  [{self.measured}]" if self.measured else "")
+
+
+_ROW_RE = re.compile(r"^(PASS|FAIL)  (.+?)(?:  \[(.*)\])?$", flags=re.M)
+
+
+def parse_claim_rows(text: str) -> list[Claim]:
+    """The claims printed by Claims.check in `text`, in order."""
+    return [Claim(name, verdict == "PASS", measured or "")
+            for verdict, name, measured in _ROW_RE.findall(text)]
+
 
 @dataclass
 class Claims:
@@ -37,7 +51,7 @@ class Claims:
         """Record one claim and print it with a tick or a cross."""
         row = Claim(name, bool(passed), measured)
         self.rows.append(row)
-        print(f"{'PASS' if row.passed else 'FAIL'}  {name}" + (f"  [{measured}]" if measured else ""))
+        print(row.line())
         return row.passed
 
     @property

@@ -1,4 +1,5 @@
-"""Run the course: execute every notebook headless, one at a time; report wall time and claims.
+"""Run the course: execute every notebook headless, one at a time; report wall time and claims,
+and write the results page (build/results.html).
 
 Usage: python -m ptutils.course [--only 00 01] [--set 'SEEDS=[3, 4, 5]'] [--out build]
 """
@@ -16,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .claims import parse_claims_line
+from .report import build_report
 
 __all__ = ["NotebookRun", "find_notebooks", "budget_seconds", "budget_status", "set_parameters",
            "run_notebook", "write_timings", "format_table", "main", "DEFAULT_BUDGET_S",
@@ -156,7 +158,7 @@ def _parse_set(items: list[str]) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns 0 when every notebook ran and every claim held."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", nargs="*", default=None,
                     help="notebook name prefixes to run, e.g. --only 00 01 (default: all)")
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
@@ -186,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {r.seconds:.1f}s, claims {r.claims_passed}/{r.claims_total}, {r.status}",
               flush=True)
     csv_path = write_timings(runs, out / "timings" / "course.csv")
+    page = build_report(runs, out / "executed", out / "results.html")
     print("\n" + format_table(runs))
     print(f"\nexecuted notebooks: {out / 'executed'}; timings: {csv_path}")
+    print(f"results page: {page.resolve().as_uri()}")
     ok = all(r.status in ("ok", "over budget") and r.claims_total
              and r.claims_passed == r.claims_total for r in runs)
     return 0 if ok else 1

@@ -31,3 +31,13 @@ def test_parse_claims_line_reads_the_last_line_printed():
     text = "PASS  a\nCLAIMS: 1/2 passed\n" + CLAIMS_LINE.format(passed=3, total=4) + "\n"
     assert parse_claims_line(text) == (3, 4)
     assert parse_claims_line("no claims here") is None
+
+
+def test_claim_rows_printed_by_check_are_read_back(capsys):
+    from ptutils.claims import parse_claim_rows
+
+    c = Claims()
+    c.check("a lesson  with [brackets]", True, "0.81 vs 0.52 [3 seeds]")
+    c.check("no value", False)
+    rows = parse_claim_rows(capsys.readouterr().out)
+    assert rows == c.rows

@@ -1,0 +1,97 @@
+"""The course's results page: one HTML file built from the executed notebooks, never by hand.
+
+For each notebook: its title, wall time against its budget, every claim with its measured value
+(read from the claims cell's printed output) and its headline figure (the outputs of the code
+cells tagged `headline`). Images are embedded, so the page is one file a teacher can hand out.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .claims import Claim, parse_claim_rows
+
+__all__ = ["NotebookResult", "read_executed", "build_report"]
+
+HEADLINE_TAG = "headline"
+
+
+@dataclass
+class NotebookResult:
+    """What the page shows of one executed notebook: title, claims, headline figures as HTML."""
+
+    name: str
+    title: str
+    claims: list[Claim] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+
+def _figure_html(output: dict) -> str | None:
+    """An output of a headline cell as HTML: an embedded PNG, an HTML table, or plain text."""
+    data = output.get("data", {})
+    if "image/png" in data:
+        png = "".join(data["image/png"]).replace("\n", "")
+        return f'<img alt="figure" src="data:image/png;base64,{png}">'
+    if "text/html" in data:
+        return "".join(data["text/html"])
+    text = "".join(output.get("text", "") or data.get("text/plain", ""))
+    return f"<pre>{html.escape(text)}</pre>" if text.strip() else None
+
+
+def read_executed(path: str | Path) -> NotebookResult:
+    """Title, claims and headline outputs of an executed notebook."""
+    import nbformat
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    title = next((c.source.lstrip("# ").splitlines()[0] for c in nb.cells
+                  if c.cell_type == "markdown" and c.source.startswith("# ")), path.stem)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    claims_text = "".join(o.get("text", "") for o in (code[-1].outputs if code else [])
+                          if o.get("output_type") == "stream")
+    figures = [f for c in code if HEADLINE_TAG in c.metadata.get("tags", [])
+               for f in map(_figure_html, c.outputs) if f]
+    return NotebookResult(path.name, title, parse_claim_rows(claims_text), figures)
+
+
+_STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem}
+.pass{color:#176317}.fail{color:#a11}img{max-width:100%}section{margin-bottom:2.5rem}"""
+
+
+def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path) -> Path:
+    """Write the results page for `runs` (course.NotebookRun) from their executed copies."""
+    executed_dir, out = Path(executed_dir), Path(out)
+    esc = html.escape
+    rows, sections = [], []
+    for run in runs:
+        nb_path = executed_dir / run.notebook
+        res = read_executed(nb_path) if nb_path.exists() else NotebookResult(run.notebook, "")
+        n_pass = sum(c.passed for c in res.claims)
+        rows.append(f"<tr><td><a href='#{esc(run.notebook)}'>{esc(run.notebook)}</a></td>"
+                    f"<td>{run.seconds:.0f} s</td><td>{run.budget_s:.0f} s</td>"
+                    f"<td>{n_pass}/{len(res.claims)}</td><td>{esc(run.status)}</td></tr>")
+        claims = "".join(f"<tr><td class='{'pass' if c.passed else 'fail'}'>"
+                         f"{'PASS' if c.passed else 'FAIL'}</td><td>{esc(c.name)}</td>"
+                         f"<td>{esc(c.measured)}</td></tr>" for c in res.claims)
+        sections.append(
+            f"<section id='{esc(run.notebook)}'><h2>{esc(res.title or run.notebook)}</h2>"
+            f"<p>{esc(run.notebook)}: {run.seconds:.0f} s of a {run.budget_s:.0f} s budget "
+            f"({esc(run.status)})</p>"
+            + (f"<table><tr><th></th><th>claim</th><th>measured</th></tr>{claims}</table>"
+               if claims else "<p>No claims were printed (the notebook did not finish).</p>")
+            + "".join(f"<figure>{f}</figure>" for f in res.figures) + "</section>")
+    total = sum(r.seconds for r in runs)
+    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>Course results</title><style>{_STYLE}</style></head><body>"
+            f"<h1>Pre-training and fine-tuning: course results</h1>"
+            f"<p>Built from the executed notebooks in {esc(str(executed_dir))}; "
+            f"total wall time {total / 60:.1f} min.</p>"
+            f"<table><tr><th>notebook</th><th>time</th><th>budget</th><th>claims</th>"
+            f"<th>status</th></tr>{''.join(rows)}</table>{''.join(sections)}</body></html>")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return out
