@@ -1,13 +1,16 @@
-"""Label checks, a cross-validation runner and mean ± std summaries."""
+"""Label checks, cross-validation, mean ± std, bootstrap intervals and paired tests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["check_labels", "CVResult", "cross_validate", "tfidf_logreg", "mean_std"]
+__all__ = ["check_labels", "CVResult", "cross_validate", "tfidf_logreg", "mean_std",
+           "BootstrapCI", "PairedBootstrap", "McNemar", "bootstrap_ci", "paired_bootstrap",
+           "mcnemar"]
 
 
 def check_labels(y, name: str = "y") -> np.ndarray:
@@ -95,3 +98,104 @@ def mean_std(values) -> tuple[float, float]:
     if arr.size == 0:
         raise ValueError("mean_std got no values")
     return float(arr.mean()), float(arr.std())
+
+
+class BootstrapCI(NamedTuple):
+    """A metric on the whole test set and its bootstrap percentile interval."""
+
+    estimate: float
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        """high - low."""
+        return self.high - self.low
+
+    def __str__(self) -> str:
+        return f"{self.estimate:.3f} [{self.low:.3f}, {self.high:.3f}]"
+
+
+class PairedBootstrap(NamedTuple):
+    """metric(A) - metric(B) on one test set, its interval, and P(A does not beat B)."""
+
+    diff: float
+    low: float
+    high: float
+    p_value: float
+
+    def __str__(self) -> str:
+        return f"{self.diff:+.3f} [{self.low:+.3f}, {self.high:+.3f}], p = {self.p_value:.3f}"
+
+
+class McNemar(NamedTuple):
+    """Items only A got right, items only B got right, and the exact two-sided p-value."""
+
+    a_only: int
+    b_only: int
+    p_value: float
+
+
+def _check_predictions(y_true, *preds) -> tuple[np.ndarray, ...]:
+    """y_true as class ids; each prediction (ids or scores) 1-D numeric and of the same length."""
+    y_true = check_labels(y_true, "y_true")
+    out = []
+    for i, p in enumerate(preds):
+        name = "y_pred" if len(preds) == 1 else f"pred_{'ab'[i]}"
+        arr = np.asarray(p)
+        if arr.dtype.kind in "UOSb":
+            check_labels(arr, name)  # raises its clear TypeError
+        if arr.ndim != 1 or len(arr) != len(y_true):
+            raise ValueError(f"{name} has shape {arr.shape} but y_true has {len(y_true)} "
+                             "items; pass one prediction per test item")
+        out.append(arr)
+    return (y_true, *out)
+
+
+def _resamples(n: int, n_boot: int, alpha: float, seed: int) -> np.ndarray:
+    """(n_boot, n) row indices drawn with replacement; checks n_boot and alpha."""
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be >= 1, got {n_boot}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+
+
+def bootstrap_ci(y_true, y_pred, metric: Callable | None = None, n_boot: int = 1000,
+                 alpha: float = 0.05, seed: int = 0) -> BootstrapCI:
+    """metric(y_true, y_pred) (default accuracy) with a (1 - alpha) bootstrap percentile interval."""
+    from sklearn.metrics import accuracy_score
+
+    metric = metric or accuracy_score
+    y_true, y_pred = _check_predictions(y_true, y_pred)
+    idx = _resamples(len(y_true), n_boot, alpha, seed)
+    scores = [metric(y_true[i], y_pred[i]) for i in idx]
+    low, high = np.quantile(scores, [alpha / 2, 1 - alpha / 2])
+    return BootstrapCI(float(metric(y_true, y_pred)), float(low), float(high))
+
+
+def paired_bootstrap(y_true, pred_a, pred_b, metric: Callable | None = None,
+                     n_boot: int = 1000, alpha: float = 0.05, seed: int = 0) -> PairedBootstrap:
+    """metric(A) - metric(B) resampling the same test items for both; one-sided p for A > B."""
+    from sklearn.metrics import accuracy_score
+
+    metric = metric or accuracy_score
+    y_true, pred_a, pred_b = _check_predictions(y_true, pred_a, pred_b)
+    idx = _resamples(len(y_true), n_boot, alpha, seed)
+    diffs = np.array([metric(y_true[i], pred_a[i]) - metric(y_true[i], pred_b[i]) for i in idx])
+    low, high = np.quantile(diffs, [alpha / 2, 1 - alpha / 2])
+    p_value = (1 + np.sum(diffs <= 0)) / (1 + n_boot)  # share of resamples where A is not better
+    diff = metric(y_true, pred_a) - metric(y_true, pred_b)
+    return PairedBootstrap(float(diff), float(low), float(high), float(p_value))
+
+
+def mcnemar(y_true, pred_a, pred_b) -> McNemar:
+    """McNemar's exact test: do A and B err on the same items as often as chance allows?"""
+    from scipy.stats import binomtest
+
+    y_true, pred_a, pred_b = _check_predictions(y_true, pred_a, pred_b)
+    right_a, right_b = pred_a == y_true, pred_b == y_true
+    a_only, b_only = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+    n = a_only + b_only
+    p_value = 1.0 if n == 0 else float(binomtest(a_only, n, 0.5).pvalue)
+    return McNemar(a_only, b_only, p_value)
