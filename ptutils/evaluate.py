@@ -1,33 +1,17 @@
-"""Label checks, cross-validation, mean ± std, bootstrap intervals and paired tests."""
+"""Judging a model: cross-validation, bootstrap intervals and paired tests on one test set."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["check_labels", "CVResult", "cross_validate", "tfidf_logreg", "mean_std",
-           "BootstrapCI", "PairedBootstrap", "McNemar", "bootstrap_ci", "paired_bootstrap",
-           "mcnemar"]
+from .data import check_labels
 
-
-def check_labels(y, name: str = "y") -> np.ndarray:
-    """Return y as a 1-D int64 array of class ids; a clear error for strings, floats or empty y."""
-    arr = np.asarray(y)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array of class ids, got shape {arr.shape}")
-    if arr.dtype.kind in "UOSb" or (arr.dtype.kind == "f" and not np.all(arr == np.round(arr))):
-        raise TypeError(
-            f"{name} must hold integer class ids 0..K-1, got dtype {arr.dtype} "
-            f"(e.g. {arr[:3].tolist()}); map names to ids first, e.g. "
-            "np.unique(y, return_inverse=True)[1]"
-        )
-    arr = arr.astype(np.int64)
-    if arr.min() < 0:
-        raise ValueError(f"{name} has negative class ids ({arr.min()}); use 0..K-1")
-    return arr
+__all__ = ["CVResult", "cross_validate", "BootstrapCI", "PairedBootstrap", "McNemar",
+           "bootstrap_ci", "paired_bootstrap", "mcnemar"]
 
 
 @dataclass
@@ -67,37 +51,6 @@ def cross_validate(fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray], 
                              f"{test_idx.shape[0]} test items")
         scores.append(float(metric(y[test_idx], y_pred)))
     return CVResult(scores)
-
-
-def tfidf_logreg(texts: Sequence[str], y, max_iter: int = 1000
-                 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """The course's bag-of-words baseline as a fit_predict: TF-IDF on data.tokenize + logistic
-    regression, fitted on the training fold only."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    from .data import tokenize
-
-    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-        raise TypeError("texts must be a list of strings (one document each)")
-    y = check_labels(y)
-    if len(texts) != len(y):
-        raise ValueError(f"{len(texts)} texts but {len(y)} labels")
-
-    def fit_predict(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
-        vec = TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False)
-        X_tr = vec.fit_transform([texts[i] for i in train_idx])  # (N, V) sparse
-        clf = LogisticRegression(max_iter=max_iter).fit(X_tr, y[train_idx])
-        return clf.predict(vec.transform([texts[i] for i in test_idx]))
-    return fit_predict
-
-
-def mean_std(values) -> tuple[float, float]:
-    """Mean and (population) standard deviation of a list of numbers."""
-    arr = np.asarray(values, dtype=float)
-    if arr.size == 0:
-        raise ValueError("mean_std got no values")
-    return float(arr.mean()), float(arr.std())
 
 
 class BootstrapCI(NamedTuple):
