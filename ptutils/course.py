@@ -66,9 +66,9 @@ def set_parameters(nb, assignments: dict[str, str]) -> None:
     if not params:
         raise ValueError("the notebook has no code cell tagged 'parameters' to override")
     tree = ast.parse(nb.cells[params[0]].source)
-    known = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign | ast.AnnAssign)
+    known = {n.id for node in ast.walk(tree) if isinstance(node, ast.Assign | ast.AnnAssign)
              for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-             if isinstance(t, ast.Name)}
+             for n in ast.walk(t) if isinstance(n, ast.Name)}  # `A, B = 1, 2` sets A and B
     lines = []
     for name, value in assignments.items():
         if name not in known:

@@ -92,7 +92,7 @@ def test_cell_timeout_matches_nbmake_timeout_in_pyproject():
 
 def _with_parameters(tmp_path, name="01_p.ipynb"):
     nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("SEEDS = [0, 1, 2]\nSTEPS = 10"),
+        nbformat.v4.new_code_cell("SEEDS = [0, 1, 2]\nSTEPS, CV_SEED = 10, 0"),
         nbformat.v4.new_code_cell(
             "import ptutils\nclaims = ptutils.Claims()\n"
             "claims.check('seeds overridden', SEEDS == [3, 4], str(SEEDS))\n"
@@ -109,11 +109,13 @@ def test_set_parameters_injects_after_the_parameters_cell(tmp_path):
     course.set_parameters(nb, {"SEEDS": "[3, 4]"})
     assert nb.cells[1].source.endswith("SEEDS = [3, 4]")
     assert nb.cells[1].metadata["tags"] == ["injected-parameters"]
+    course.set_parameters(nb, {"CV_SEED": "1"})  # a name set in a tuple assignment
+    assert nb.cells[1].source.endswith("CV_SEED = 1")
 
 
 def test_set_parameters_errors_name_the_problem(tmp_path):
     nb = nbformat.read(_with_parameters(tmp_path), as_version=4)
-    with pytest.raises(ValueError, match="NOPE is not set in the parameters cell.*SEEDS, STEPS"):
+    with pytest.raises(ValueError, match="NOPE is not set in the parameters cell.*CV_SEED, SEEDS, STEPS"):
         course.set_parameters(nb, {"NOPE": "1"})
     with pytest.raises(ValueError, match="not a Python expression"):
         course.set_parameters(nb, {"SEEDS": "[3, 4"})
