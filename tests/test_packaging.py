@@ -1,9 +1,8 @@
 """Packaging: environment.yml matches pyproject.toml, torch is pinned, CI and README agree."""
 
 import re
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
