@@ -32,6 +32,8 @@ class NotebookResult:
 def _figure_html(output: dict) -> str | None:
     """An output of a headline cell as HTML: an embedded PNG, an HTML table, or plain text."""
     data = output.get("data", {})
+    if output.get("name") == "stderr" or "application/vnd.jupyter.widget-view+json" in data:
+        return None  # progress bars and warnings are not figures
     if "image/png" in data:
         png = "".join(data["image/png"]).replace("\n", "")
         return f'<img alt="figure" src="data:image/png;base64,{png}">'

@@ -8,7 +8,7 @@ import nbformat
 from ptutils import course
 from ptutils.claims import parse_claim_rows
 
-FIGURE = ("import matplotlib.pyplot as plt\n"
+FIGURE = ("import sys\nimport matplotlib.pyplot as plt\nprint('progress 50%', file=sys.stderr)\n"
           "plt.plot([1, 2, 3], [0.3, 0.2, 0.1])\nplt.show()\nloss = 0.1234")
 CLAIMS = ("import ptutils\nclaims = ptutils.Claims()\n"
           "claims.check('the loss falls', loss < 0.3, f'{loss:.4f} < 0.3 & <b>')\n"
@@ -59,7 +59,8 @@ def test_course_writes_a_results_page_from_the_executed_notebook(tmp_path, capsy
     rows = parse_claim_rows(printed)
     assert [r.measured for r in rows] == ["0.1234 < 0.3 & <b>", "measured 7"]
     assert "0.1234 &lt; 0.3 &amp; &lt;b&gt;" in page and "measured 7" in page  # escaped, as run
-    png = executed["cells"][1]["outputs"][0]["data"]["image/png"]
+    png = next(o for o in executed["cells"][1]["outputs"] if "data" in o)["data"]["image/png"]
+    assert "progress 50%" not in page  # stderr (progress bars) is not part of a figure
     assert "data:image/png;base64," + "".join(png).replace("\n", "")[:200] in page
     assert "01 · A tiny lesson" in page and "2/2" in page and "120 s" in page
 
