@@ -52,7 +52,8 @@ def read_executed(path: str | Path) -> NotebookResult:
     title = next((c.source.lstrip("# ").splitlines()[0] for c in nb.cells
                   if c.cell_type == "markdown" and c.source.startswith("# ")), path.stem)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    claims_text = "".join(o.get("text", "") for o in (code[-1].outputs if code else [])
+    claims_cell = next((c for c in code if "claims.summary()" in c.source), None)
+    claims_text = "".join(o.get("text", "") for o in (claims_cell.outputs if claims_cell else [])
                           if o.get("output_type") == "stream")
     figures = [f for c in code if HEADLINE_TAG in c.metadata.get("tags", [])
                for f in map(_figure_html, c.outputs) if f]

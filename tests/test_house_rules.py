@@ -13,6 +13,7 @@ from ptutils.course import budget_seconds, find_notebooks
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = find_notebooks(ROOT / "notebooks")
 COURSE_BUDGET_S = 30 * 60  # the whole course on a 2-core CPU
+MAX_CELL_LINES = 32  # "5-15 lines a cell, none over ~30" (style guide)
 
 
 def _cells(path: Path) -> list[dict]:
@@ -55,7 +56,8 @@ def test_notebook_follows_the_template(path):
         assert any(m.startswith(heading) for m in md), f"{path.name}: missing '{heading}'"
     key_terms = next(m for m in md if m.startswith("## Key terms"))
     assert "中文" in key_terms and "|" in key_terms, "key terms: a table in English and 中文"
-    exercises = next(m for m in md if m.startswith("## Exercises"))
+    start = next(i for i, m in enumerate(md) if m.startswith("## Exercises"))
+    exercises = "\n".join(md[start:])  # the heading's cell and every markdown cell after it
     assert len(re.findall(r"^\s*\d+\.", exercises, flags=re.M)) >= 3, "at least 3 exercises"
     assert "ptutils.setup(" in code[0], "the first code cell calls ptutils.setup()"
     assert sum("ptutils.setup(" in c for c in code) == 1, "call ptutils.setup() once"
@@ -63,12 +65,32 @@ def test_notebook_follows_the_template(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_ends_with_an_assert_based_claims_cell(path):
-    code = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
-    last = code[-1]
-    assert "claims.check(" in last and "claims.summary()" in last, \
-        f"{path.name}: the last code cell must check and summarise the claims"
+    cells = _cells(path)
+    code = [_source(c) for c in cells if c["cell_type"] == "code"]
+    claims = [c for c in code if "claims.summary()" in c]
+    assert len(claims) == 1, f"{path.name}: one claims cell (the one calling claims.summary())"
+    last = claims[0]
+    assert "claims.check(" in last, f"{path.name}: the claims cell must check claims"
+    after = cells[next(i for i, c in enumerate(cells) if _source(c) == last) + 1:]
+    headings = [_source(c).lstrip() for c in after if c["cell_type"] == "markdown"]
+    assert all(c["cell_type"] == "markdown" for c in after) or \
+        any(h.startswith("## Exercises") for h in headings), \
+        f"{path.name}: only the exercises (and their self-checks) may follow the claims cell"
     assert re.search(r"^assert claims\.all_passed", last, flags=re.M), \
         f"{path.name}: the claims cell must end with `assert claims.all_passed, claims.failures`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_built_in_small_steps(path):
+    """One idea per cell: no code cell over ~30 lines (the parameters and claims cells aside)."""
+    code = [c for c in _cells(path) if c["cell_type"] == "code"]
+    params = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(params) == 1, f"{path.name}: tag exactly one code cell `parameters`"
+    long = [i for i, c in enumerate(code) if c not in params
+            and "claims.summary()" not in _source(c)
+            and len(_source(c).splitlines()) > MAX_CELL_LINES]
+    assert not long, (f"{path.name}: code cells {long} are over {MAX_CELL_LINES} lines; split "
+                      "them into steps that each show their output")
 
 
 def test_course_fits_its_time_budget():

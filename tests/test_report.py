@@ -37,7 +37,9 @@ class _Balanced(HTMLParser):
 def _course_notebook(folder):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# 01 · A tiny lesson\n\nText."),
-        nbformat.v4.new_code_cell(FIGURE), nbformat.v4.new_code_cell(CLAIMS)])
+        nbformat.v4.new_code_cell(FIGURE), nbformat.v4.new_code_cell(CLAIMS),
+        nbformat.v4.new_markdown_cell("## Exercises\n1. Print PASS  nothing."),
+        nbformat.v4.new_code_cell("print('PASS  an exercise, not a claim')")])
     nb.cells[1].metadata["tags"] = ["headline"]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
@@ -55,13 +57,14 @@ def test_course_writes_a_results_page_from_the_executed_notebook(tmp_path, capsy
     page = (out / "results.html").read_text(encoding="utf-8")
 
     executed = json.loads((out / "executed" / "01_tiny.ipynb").read_text())
-    printed = "".join("".join(o.get("text", "")) for o in executed["cells"][-1]["outputs"])
+    printed = "".join("".join(o.get("text", "")) for o in executed["cells"][2]["outputs"])
     rows = parse_claim_rows(printed)
     assert [r.measured for r in rows] == ["0.1234 < 0.3 & <b>", "measured 7"]
     assert "0.1234 &lt; 0.3 &amp; &lt;b&gt;" in page and "measured 7" in page  # escaped, as run
     png = next(o for o in executed["cells"][1]["outputs"] if "data" in o)["data"]["image/png"]
     assert "progress 50%" not in page  # stderr (progress bars) is not part of a figure
     assert "data:image/png;base64," + "".join(png).replace("\n", "")[:200] in page
+    assert "an exercise, not a claim" not in page  # claims come from the claims cell only
     assert "01 · A tiny lesson" in page and "2/2" in page and "120 s" in page
 
     checker = _Balanced()
