@@ -98,7 +98,7 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,
     """Execute one notebook in its own folder, save the executed copy, return its NotebookRun."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
     if parameters:
@@ -108,7 +108,7 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,
     start, status = time.perf_counter(), "ok"
     try:
         client.execute()
-    except (CellExecutionError, CellTimeoutError) as e:
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
         last = [ln for ln in _ANSI.sub("", str(e)).strip().splitlines() if ln.strip()]
         status = "failed: " + (last[-1][:120] if last else type(e).__name__)
     seconds = time.perf_counter() - start

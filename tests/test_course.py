@@ -141,3 +141,9 @@ def test_failure_status_has_no_terminal_colour_codes(tmp_path):
     run = course.run_notebook(path, tmp_path / "out", timeout=60)
     assert run.status.startswith("failed") and "\x1b" not in run.status
     assert "plain words" in run.status
+
+
+def test_a_dead_kernel_is_a_failed_notebook_not_a_crash(tmp_path):
+    path = _write_nb(tmp_path / "01_dies.ipynb", "import os\nos._exit(1)")
+    run = course.run_notebook(path, tmp_path / "out", timeout=60)
+    assert run.status.startswith("failed") and run.claims_total is None
