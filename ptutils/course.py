@@ -109,7 +109,8 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
-        last = [ln for ln in _ANSI.sub("", str(e)).strip().splitlines() if ln.strip()]
+        last = [ln for ln in _ANSI.sub("", str(e)).strip().splitlines()
+                if any(ch.isalnum() for ch in ln)]  # not the '-----' rules nbclient prints
         status = "failed: " + (last[-1][:120] if last else type(e).__name__)
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)
