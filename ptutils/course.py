@@ -14,17 +14,27 @@ import re
 import sys
 import time
 from dataclasses import asdict, dataclass
+from dataclasses import fields as fields_of
 from pathlib import Path
 
 from .claims import parse_claims_line
 from .report import build_report
+from .speed import MachineSpeed
+from .speed import from_tokens_per_s
+from .speed import measure as measure_speed
 
-__all__ = ["NotebookRun", "find_notebooks", "budget_seconds", "budget_status", "set_parameters",
-           "run_notebook", "write_timings", "format_table", "main", "DEFAULT_BUDGET_S",
-           "OVER_BUDGET_FACTOR", "CELL_TIMEOUT_S"]
+__all__ = ["NotebookRun", "find_notebooks", "budget_seconds", "typical_seconds", "budget_status",
+           "slowest_cells", "set_parameters", "run_notebook", "write_timings", "format_table",
+           "main", "DEFAULT_BUDGET_S", "OVER_BUDGET_FACTOR", "CELL_TIMEOUT_S", "COURSE_BUDGET_S"]
 
-DEFAULT_BUDGET_S = 240  # each notebook <= 4 min on a 2-core CPU unless its metadata says otherwise
-OVER_BUDGET_FACTOR = 1.5  # slower than this x its budget fails the run (machines differ)
+# Budgets are in normalised seconds: seconds on the reference machine (ptutils.speed).
+DEFAULT_BUDGET_S = 240  # each notebook unless its metadata (ptutils.budget_s) says otherwise
+COURSE_BUDGET_S = 600  # the whole course: 20 min on a machine at 0.5 x the reference
+# Far over budget fails the run. Normalising by one workload (PyTorch matmuls) leaves others
+# (TensorFlow, gensim's C loops, tokenizers) within about +-30 % of their own speed ratio, and a
+# busy machine adds noise; a real regression (twice the steps, a cache that no longer hits) costs
+# 2x or more. So 2x: wide enough for the first, narrow enough to catch the second.
+OVER_BUDGET_FACTOR = 2.0
 CELL_TIMEOUT_S = 600  # per cell; pyproject's --nbmake-timeout is the same (a test checks)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -34,11 +44,13 @@ class NotebookRun:
     """One notebook's result: wall time, budget, claims passed/total, status."""
 
     notebook: str
-    seconds: float
-    budget_s: float
+    seconds: float  # wall seconds on this machine
+    budget_s: float  # normalised seconds
     claims_passed: int | None = None
     claims_total: int | None = None
     status: str = "ok"  # "ok", "over budget", "far over budget" or "failed: ..."
+    normalised_s: float | None = None  # seconds on the reference machine (None: not measured)
+    slowest: str = ""  # the slowest cells, e.g. "[31] 62s, [40] 20s"
 
 
 def find_notebooks(folder: str | Path = "notebooks") -> list[Path]:
@@ -52,11 +64,43 @@ def budget_seconds(nb_path: str | Path) -> float:
     return float(meta.get("ptutils", {}).get("budget_s", DEFAULT_BUDGET_S))
 
 
-def budget_status(seconds: float, budget_s: float) -> str:
-    """'ok' within the budget, 'over budget' up to OVER_BUDGET_FACTOR x, else 'far over budget'."""
-    if seconds <= budget_s:
+def typical_seconds(nb_path: str | Path) -> float:
+    """The notebook's measured normalised time (metadata ptutils.typical_s), else its budget."""
+    meta = json.loads(Path(nb_path).read_text(encoding="utf-8")).get("metadata", {})
+    return float(meta.get("ptutils", {}).get("typical_s", budget_seconds(nb_path)))
+
+
+def budget_status(normalised_s: float, budget_s: float) -> str:
+    """'ok' within the budget, 'over budget' up to OVER_BUDGET_FACTOR x, else 'far over budget'.
+
+    Pass normalised seconds (MachineSpeed.normalise), never bare wall seconds.
+    """
+    if normalised_s <= budget_s:
         return "ok"
-    return "over budget" if seconds <= OVER_BUDGET_FACTOR * budget_s else "far over budget"
+    return "over budget" if normalised_s <= OVER_BUDGET_FACTOR * budget_s else "far over budget"
+
+
+def _cell_seconds(cell) -> float | None:
+    """A cell's execution time from nbclient's timing metadata, or None when absent."""
+    from datetime import datetime
+
+    ex = cell.get("metadata", {}).get("execution", {})
+    start, end = ex.get("iopub.execute_input"), ex.get("shell.execute_reply")
+    if not (start and end):
+        return None
+    parse = (lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")))
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def slowest_cells(nb, n: int = 3) -> list[tuple[int, float, str]]:
+    """The n slowest code cells of an executed notebook: (index, seconds, first code line)."""
+    timed = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and (sec := _cell_seconds(cell)) is not None:
+            first = next((ln.strip() for ln in cell.source.splitlines()
+                          if ln.strip() and not ln.lstrip().startswith("#")), "")
+            timed.append((i, sec, first[:60]))
+    return sorted(timed, key=lambda t: -t[1])[:n]
 
 
 def set_parameters(nb, assignments: dict[str, str]) -> None:
@@ -94,8 +138,12 @@ def _claims_from_outputs(nb) -> tuple[int | None, int | None]:
 
 
 def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,
-                 parameters: dict[str, str] | None = None) -> NotebookRun:
-    """Execute one notebook in its own folder, save the executed copy, return its NotebookRun."""
+                 parameters: dict[str, str] | None = None,
+                 speed: MachineSpeed | None = None) -> NotebookRun:
+    """Execute one notebook in its own folder, save the executed copy, return its NotebookRun.
+
+    With `speed`, the budget is judged on normalised seconds; without, on wall seconds.
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -116,32 +164,49 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
     passed, total = _claims_from_outputs(nb)
-    run = NotebookRun(path.name, round(seconds, 1), budget_seconds(path), passed, total, status)
+    norm = round(speed.normalise(seconds), 1) if speed else None
+    slow = ", ".join(f"[{i}] {sec:.0f}s" for i, sec, _ in slowest_cells(nb))
+    run = NotebookRun(path.name, round(seconds, 1), budget_seconds(path), passed, total, status,
+                      norm, slow)
     if run.status == "ok":
-        run.status = budget_status(run.seconds, run.budget_s)
+        run.status = budget_status(norm if norm is not None else run.seconds, run.budget_s)
     return run
 
 
-def write_timings(runs: list[NotebookRun], path: str | Path) -> Path:
-    """Write runs as CSV (notebook, seconds, budget_s, claims, status)."""
+def write_timings(runs: list[NotebookRun], path: str | Path,
+                  speed: MachineSpeed | None = None) -> Path:
+    """Write runs as CSV: wall and normalised seconds, budget, claims, status, slowest cells,
+    and the machine's reference speed on every row."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    fields = [f.name for f in fields_of(NotebookRun)] + ["machine_tokens_per_s", "speed_factor"]
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(asdict(runs[0]).keys()) if runs else ["notebook"])
+        w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         for r in runs:
-            w.writerow(asdict(r))
+            w.writerow(asdict(r) | {
+                "machine_tokens_per_s": round(speed.tokens_per_s) if speed else "",
+                "speed_factor": round(speed.factor, 3) if speed else ""})
     return path
 
 
-def format_table(runs: list[NotebookRun]) -> str:
-    """A plain-text table of runs with a total line."""
-    lines = [f"{'notebook':<40} {'time':>8} {'budget':>7} {'claims':>7}  status"]
+def format_table(runs: list[NotebookRun], speed: MachineSpeed | None = None) -> str:
+    """A plain-text table of runs (wall and normalised seconds) with a total line."""
+    lines = [f"{'notebook':<36} {'wall':>8} {'normal.':>8} {'budget':>7} {'claims':>7}  status"]
     for r in runs:
         claims = f"{r.claims_passed}/{r.claims_total}" if r.claims_total is not None else "-"
-        lines.append(f"{r.notebook:<40} {r.seconds:>7.1f}s {r.budget_s:>6.0f}s {claims:>7}  "
-                     f"{r.status}")
-    lines.append(f"{'total':<40} {sum(r.seconds for r in runs):>7.1f}s")
+        norm = f"{r.normalised_s:>7.1f}s" if r.normalised_s is not None else f"{'-':>8}"
+        lines.append(f"{r.notebook:<36} {r.seconds:>7.1f}s {norm} {r.budget_s:>6.0f}s "
+                     f"{claims:>7}  {r.status}")
+    total_norm = (f"{sum(r.normalised_s for r in runs):>7.1f}s"
+                  if runs and all(r.normalised_s is not None for r in runs) else f"{'-':>8}")
+    lines.append(f"{'total':<36} {sum(r.seconds for r in runs):>7.1f}s {total_norm} "
+                 f"{sum(r.budget_s for r in runs):>6.0f}s")
+    if speed:
+        lines.append(f"machine: {speed.describe()}; normalised = wall x {speed.factor:.2f}")
+    if any(r.slowest for r in runs):
+        lines.append("slowest cells (index in the executed notebook, wall seconds):")
+        lines += [f"  {r.notebook:<34} {r.slowest}" for r in runs if r.slowest]
     return "\n".join(lines)
 
 
@@ -168,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="per-cell timeout in seconds")
     ap.add_argument("--notebooks", default="notebooks", help="folder of notebooks")
     ap.add_argument("--out", default="build", help="build folder")
+    ap.add_argument("--tokens-per-s", type=float, default=None,
+                    help="this machine's reference speed, if already known (skips measuring it; "
+                         "python -m ptutils.speed prints it)")
     args = ap.parse_args(argv)
     parameters = _parse_set(args.set)
 
@@ -178,19 +246,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no notebooks found under {args.notebooks!r} (filter: {args.only})", file=sys.stderr)
         return 2
     out = Path(args.out)
+    speed = from_tokens_per_s(args.tokens_per_s) if args.tokens_per_s else measure_speed()
+    typical = sum(typical_seconds(p) for p in paths)
+    print(f"this machine: {speed.describe()}")
+    print(f"expect about {speed.expect(typical) / 60:.0f} min for {len(paths)} notebook(s) "
+          f"({typical:.0f} normalised s; budget {sum(budget_seconds(p) for p in paths):.0f})",
+          flush=True)
     runs = []
     for p in paths:
         print(f"running {p.name} ...", flush=True)
         try:
-            runs.append(run_notebook(p, out / "executed", args.timeout, parameters))
+            runs.append(run_notebook(p, out / "executed", args.timeout, parameters, speed))
         except ValueError as e:  # a --set the notebook cannot take
             runs.append(NotebookRun(p.name, 0.0, budget_seconds(p), status=f"failed: {e}"))
         r = runs[-1]
-        print(f"  {r.seconds:.1f}s, claims {r.claims_passed}/{r.claims_total}, {r.status}",
+        norm = f" ({r.normalised_s:.1f} normalised)" if r.normalised_s is not None else ""
+        print(f"  {r.seconds:.1f}s{norm}, claims {r.claims_passed}/{r.claims_total}, {r.status}",
               flush=True)
-    csv_path = write_timings(runs, out / "timings" / "course.csv")
-    page = build_report(runs, out / "executed", out / "results.html")
-    print("\n" + format_table(runs))
+    csv_path = write_timings(runs, out / "timings" / "course.csv", speed)
+    page = build_report(runs, out / "executed", out / "results.html", speed)
+    print("\n" + format_table(runs, speed))
     print(f"\nexecuted notebooks: {out / 'executed'}; timings: {csv_path}")
     print(f"results page: {page.resolve().as_uri()}")
     ok = all(r.status in ("ok", "over budget") and r.claims_total

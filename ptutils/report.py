@@ -65,8 +65,24 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;paddin
 .pass{color:#176317}.fail{color:#a11}img{max-width:100%}section{margin-bottom:2.5rem}"""
 
 
-def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path) -> Path:
-    """Write the results page for `runs` (course.NotebookRun) from their executed copies."""
+def _seconds(run) -> str:
+    """'93 s (41 normalised)': wall seconds, and normalised ones where the run has them."""
+    norm = getattr(run, "normalised_s", None)
+    return f"{run.seconds:.0f} s" + (f" ({norm:.0f} normalised)" if norm is not None else "")
+
+
+def _norm_cell(run) -> str:
+    """The normalised-seconds cell of the summary table."""
+    norm = getattr(run, "normalised_s", None)
+    return f"{norm:.0f} s" if norm is not None else "-"
+
+
+def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path,
+                 speed=None) -> Path:
+    """Write the results page for `runs` (course.NotebookRun) from their executed copies.
+
+    `speed` (a speed.MachineSpeed) adds the machine's measured speed to the page.
+    """
     executed_dir, out = Path(executed_dir), Path(out)
     esc = html.escape
     rows, sections = [], []
@@ -75,14 +91,16 @@ def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path) -> P
         res = read_executed(nb_path) if nb_path.exists() else NotebookResult(run.notebook, "")
         n_pass = sum(c.passed for c in res.claims)
         rows.append(f"<tr><td><a href='#{esc(run.notebook)}'>{esc(run.notebook)}</a></td>"
-                    f"<td>{run.seconds:.0f} s</td><td>{run.budget_s:.0f} s</td>"
-                    f"<td>{n_pass}/{len(res.claims)}</td><td>{esc(run.status)}</td></tr>")
+                    f"<td>{run.seconds:.0f} s</td><td>{_norm_cell(run)}</td>"
+                    f"<td>{run.budget_s:.0f} s</td><td>{n_pass}/{len(res.claims)}</td>"
+                    f"<td>{esc(run.status)}</td>"
+                    f"<td>{esc(getattr(run, 'slowest', ''))}</td></tr>")
         claims = "".join(f"<tr><td class='{'pass' if c.passed else 'fail'}'>"
                          f"{'PASS' if c.passed else 'FAIL'}</td><td>{esc(c.name)}</td>"
                          f"<td>{esc(c.measured)}</td></tr>" for c in res.claims)
         sections.append(
             f"<section id='{esc(run.notebook)}'><h2>{esc(res.title or run.notebook)}</h2>"
-            f"<p>{esc(run.notebook)}: {run.seconds:.0f} s of a {run.budget_s:.0f} s budget "
+            f"<p>{esc(run.notebook)}: {esc(_seconds(run))} of a {run.budget_s:.0f} s budget "
             f"({esc(run.status)})</p>"
             + (f"<table><tr><th></th><th>claim</th><th>measured</th></tr>{claims}</table>"
                if claims else "<p>No claims were printed (the notebook did not finish).</p>")
@@ -93,8 +111,12 @@ def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path) -> P
             f"<h1>Pre-training and fine-tuning: course results</h1>"
             f"<p>Built from the executed notebooks in {esc(str(executed_dir))}; "
             f"total wall time {total / 60:.1f} min.</p>"
-            f"<table><tr><th>notebook</th><th>time</th><th>budget</th><th>claims</th>"
-            f"<th>status</th></tr>{''.join(rows)}</table>{''.join(sections)}</body></html>")
+            + (f"<p>This machine: {esc(speed.describe())}. Normalised seconds are wall seconds "
+               f"x {speed.factor:.2f}: the time on the reference machine, the unit of the "
+               f"budgets.</p>" if speed else "")
+            + f"<table><tr><th>notebook</th><th>wall</th><th>normalised</th><th>budget</th>"
+            f"<th>claims</th><th>status</th><th>slowest cells [index] wall</th></tr>"
+            f"{''.join(rows)}</table>{''.join(sections)}</body></html>")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out
