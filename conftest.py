@@ -13,8 +13,8 @@ from ptutils.course import (
     OVER_BUDGET_FACTOR,
     NotebookRun,
     budget_seconds,
-    budget_status,
     format_table,
+    judge,
     write_timings,
 )
 
@@ -34,12 +34,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     path = Path(str(report.fspath))
     if report.when == "call" and path.suffix == ".ipynb":
-        budget, speed = budget_seconds(path), _SPEED.get("speed")
-        norm = round(speed.normalise(report.duration), 1) if speed else None
-        status = (budget_status(norm if norm is not None else report.duration, budget)
-                  if report.passed else "failed")
-        _RUNS.append(NotebookRun(path.name, round(report.duration, 1), budget, status=status,
-                                 normalised_s=norm))
+        _RUNS.append(judge(path.name, report.duration, budget_seconds(path), _SPEED.get("speed"),
+                           None if report.passed else "failed"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

@@ -25,7 +25,7 @@ from .speed import measure as measure_speed
 
 __all__ = ["NotebookRun", "find_notebooks", "budget_seconds", "typical_seconds", "budget_status",
            "slowest_cells", "set_parameters", "run_notebook", "write_timings", "format_table",
-           "main", "DEFAULT_BUDGET_S", "OVER_BUDGET_FACTOR", "CELL_TIMEOUT_S", "COURSE_BUDGET_S"]
+           "judge", "main", "DEFAULT_BUDGET_S", "OVER_BUDGET_FACTOR", "CELL_TIMEOUT_S", "COURSE_BUDGET_S"]
 
 # Budgets are in normalised seconds: seconds on the reference machine (ptutils.speed).
 DEFAULT_BUDGET_S = 240  # each notebook unless its metadata (ptutils.budget_s) says otherwise
@@ -80,6 +80,18 @@ def budget_status(normalised_s: float, budget_s: float) -> str:
     return "over budget" if normalised_s <= OVER_BUDGET_FACTOR * budget_s else "far over budget"
 
 
+def judge(notebook: str, seconds: float, budget_s: float, speed: MachineSpeed | None,
+          failed: str | None = None) -> NotebookRun:
+    """A NotebookRun for `seconds` of wall time: normalised by `speed`, then held to the budget.
+
+    The one rule for the course and the test run: a slow machine's longer wall time is divided
+    out before the budget is applied; `failed` (a status such as "failed: ...") wins over time.
+    """
+    norm = round(speed.normalise(seconds), 1) if speed else None
+    status = failed or budget_status(norm if norm is not None else seconds, budget_s)
+    return NotebookRun(notebook, round(seconds, 1), budget_s, status=status, normalised_s=norm)
+
+
 def _cell_seconds(cell) -> float | None:
     """A cell's execution time from nbclient's timing metadata, or None when absent."""
     from datetime import datetime
@@ -93,14 +105,22 @@ def _cell_seconds(cell) -> float | None:
 
 
 def slowest_cells(nb, n: int = 3) -> list[tuple[int, float, str]]:
-    """The n slowest code cells of an executed notebook: (index, seconds, first code line)."""
-    timed = []
+    """The n slowest code cells of an executed notebook: (index, seconds, section heading)."""
+    timed, section = [], ""
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and (sec := _cell_seconds(cell)) is not None:
-            first = next((ln.strip() for ln in cell.source.splitlines()
-                          if ln.strip() and not ln.lstrip().startswith("#")), "")
-            timed.append((i, sec, first[:60]))
+        if cell.cell_type == "markdown":
+            heading = next((ln.lstrip("#").strip() for ln in cell.source.splitlines()
+                            if ln.startswith("## ")), None)
+            section = heading or section
+        elif (sec := _cell_seconds(cell)) is not None:
+            timed.append((i, sec, section[:40]))
     return sorted(timed, key=lambda t: -t[1])[:n]
+
+
+def _slowest_text(nb) -> str:
+    """'[31] 62s (4. Contrastive pre-training), ...': the slowest cells as one line."""
+    return ", ".join(f"[{i}] {sec:.0f}s" + (f" ({sec_name})" if sec_name else "")
+                     for i, sec, sec_name in slowest_cells(nb))
 
 
 def set_parameters(nb, assignments: dict[str, str]) -> None:
@@ -163,13 +183,10 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
-    passed, total = _claims_from_outputs(nb)
-    norm = round(speed.normalise(seconds), 1) if speed else None
-    slow = ", ".join(f"[{i}] {sec:.0f}s" for i, sec, _ in slowest_cells(nb))
-    run = NotebookRun(path.name, round(seconds, 1), budget_seconds(path), passed, total, status,
-                      norm, slow)
-    if run.status == "ok":
-        run.status = budget_status(norm if norm is not None else run.seconds, run.budget_s)
+    run = judge(path.name, seconds, budget_seconds(path), speed,
+                None if status == "ok" else status)
+    run.claims_passed, run.claims_total = _claims_from_outputs(nb)
+    run.slowest = _slowest_text(nb)
     return run
 
 

@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from ptutils import course
+from ptutils import course, speed
 
 
 def _write_nb(path, code: str, budget: float | None = None):
@@ -76,6 +76,73 @@ def test_run_notebook_over_budget(tmp_path):
     assert (tmp_path / "out" / "01_a.ipynb").is_file()
 
 
+SLOW = speed.from_tokens_per_s(speed.REFERENCE_TOKENS_PER_S / 3)  # a third of the reference
+FAST = speed.from_tokens_per_s(speed.REFERENCE_TOKENS_PER_S * 3)
+
+
+def test_the_gate_forgives_a_slow_machine():
+    # 2.9 x the budget in wall time on a machine a third as fast: within budget once normalised
+    run = course.judge("05_x.ipynb", 290, 100, SLOW)
+    assert run.normalised_s == pytest.approx(96.7) and run.status == "ok"
+    # the same wall time on the reference machine is a regression
+    assert course.judge("05_x.ipynb", 290, 100, speed.from_tokens_per_s(
+        speed.REFERENCE_TOKENS_PER_S)).status == "far over budget"
+
+
+def test_the_gate_catches_a_regression_on_a_fast_machine():
+    # within the budget in wall seconds, but 3x over it in normalised seconds
+    run = course.judge("05_x.ipynb", 100, 100, FAST)
+    assert run.normalised_s == pytest.approx(300) and run.status == "far over budget"
+    assert course.judge("05_x.ipynb", 60, 100, FAST).status == "over budget"  # 180: not a fail
+
+
+def test_judge_failure_wins_and_no_speed_means_wall_seconds():
+    assert course.judge("a.ipynb", 1, 100, SLOW, "failed: boom").status == "failed: boom"
+    run = course.judge("a.ipynb", 150, 100, None)
+    assert run.normalised_s is None and run.status == "over budget"
+
+
+def test_run_notebook_reports_normalised_time_and_slowest_cells(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## 1. Quick"), nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("## 2. Slow part"),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(1.0)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["ptutils"] = {"budget_s": 600}
+    nbformat.write(nb, tmp_path / "01_t.ipynb")
+    run = course.run_notebook(tmp_path / "01_t.ipynb", tmp_path / "out", timeout=60, speed=SLOW)
+    assert run.normalised_s == pytest.approx(run.seconds / 3, abs=0.1)
+    assert run.slowest.startswith("[3] 1s (2. Slow part)")
+    executed = nbformat.read(tmp_path / "out" / "01_t.ipynb", as_version=4)
+    (idx, sec, section), *_ = course.slowest_cells(executed)
+    assert idx == 3 and sec >= 1.0 and section == "2. Slow part"
+
+
+def test_timings_csv_and_table_carry_both_times_and_the_machine(tmp_path):
+    runs = [course.judge("00_x.ipynb", 30, 60, SLOW)]
+    rows = list(csv.DictReader(course.write_timings(runs, tmp_path / "t.csv", SLOW).open()))
+    assert float(rows[0]["seconds"]) == 30 and float(rows[0]["normalised_s"]) == 10
+    assert float(rows[0]["machine_tokens_per_s"]) == round(SLOW.tokens_per_s)
+    table = course.format_table(runs, SLOW)
+    assert "10.0s" in table and "0.33 x the reference machine" in table
+
+
+def test_main_prints_the_machine_and_what_to_expect(tmp_path, capsys):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    path = _write_nb(nbs / "01_pass.ipynb", PASSING, budget=120)
+    nb = json.loads(path.read_text())
+    nb["metadata"]["ptutils"]["typical_s"] = 30
+    path.write_text(json.dumps(nb))
+    assert course.typical_seconds(path) == 30
+    course.main(["--notebooks", str(nbs), "--out", str(tmp_path / "b"), "--tokens-per-s",
+                 str(speed.REFERENCE_TOKENS_PER_S / 4)])
+    printed = capsys.readouterr().out
+    assert "0.25 x the reference machine" in printed
+    assert "expect about 2 min for 1 notebook(s) (30 normalised s" in printed
+
+
 def test_budget_status_one_rule_for_course_and_tests():
     assert course.budget_status(60, 60) == "ok"
     assert course.budget_status(61, 60) == "over budget"
@@ -129,8 +196,9 @@ def test_main_set_overrides_a_parameter(tmp_path, capsys):
     nbs.mkdir()
     _with_parameters(nbs)
     out = str(tmp_path / "build")
-    assert course.main(["--notebooks", str(nbs), "--out", out]) == 1  # default seeds: claim fails
-    assert course.main(["--notebooks", str(nbs), "--out", out, "--set", "SEEDS=[3, 4]"]) == 0
+    ref = ["--tokens-per-s", "25000"]  # a known speed: the machine is not measured
+    assert course.main(["--notebooks", str(nbs), "--out", out] + ref) == 1  # default seeds fail
+    assert course.main(["--notebooks", str(nbs), "--out", out, "--set", "SEEDS=[3, 4]"] + ref) == 0
     assert "1/1" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="NAME=VALUE"):
         course.main(["--notebooks", str(nbs), "--set", "SEEDS"])

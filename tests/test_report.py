@@ -52,7 +52,7 @@ def test_course_writes_a_results_page_from_the_executed_notebook(tmp_path, capsy
     nbs.mkdir()
     _course_notebook(nbs)
     out = tmp_path / "build"
-    assert course.main(["--notebooks", str(nbs), "--out", str(out)]) == 0
+    assert course.main(["--notebooks", str(nbs), "--out", str(out), "--tokens-per-s", "12500"]) == 0
     assert "results page: file://" in capsys.readouterr().out
     page = (out / "results.html").read_text(encoding="utf-8")
 
@@ -66,6 +66,10 @@ def test_course_writes_a_results_page_from_the_executed_notebook(tmp_path, capsy
     assert "data:image/png;base64," + "".join(png).replace("\n", "")[:200] in page
     assert "an exercise, not a claim" not in page  # claims come from the claims cell only
     assert "01 · A tiny lesson" in page and "2/2" in page and "120 s" in page
+    # the machine's speed, wall and normalised times, the slowest cells
+    assert "12,500 tokens/s" in page and "0.50 x the reference machine" in page
+    assert "<th>wall</th><th>normalised</th>" in page and "normalised)" in page
+    assert "[2] " in page  # the claims cell or the figure cell is named among the slowest
 
     checker = _Balanced()
     checker.feed(page)
