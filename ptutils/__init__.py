@@ -4,7 +4,8 @@ Modules, one job each: `device` (seeds, device, environment report), `data` (off
 label checks), `text` (vocabulary and padding), `pretrained` (offline weights), `wordvec` (word
 vectors as gensim KeyedVectors, a cached Word2Vec), `nsp` (next-sentence pairs), `train` (a small
 loop), `evaluate` (cross-validation, intervals), `plot` (pictures), `claims` (the claims cell),
-`course` (run every notebook), `report` (the results page), and two that load torch and are
+`course` (run every notebook), `speed` (the machine's reference speed, for budgets that travel),
+`report` (the results page), and two that load torch and are
 therefore imported explicitly: `models` (shared baselines: `from ptutils.models import
 TextCNN`) and `gpt` (notebook 05's GPT for notebook 09's scripts: `from ptutils import gpt`).
 """

@@ -19,8 +19,7 @@ from pathlib import Path
 
 from .claims import parse_claims_line
 from .report import build_report
-from .speed import MachineSpeed
-from .speed import from_tokens_per_s
+from .speed import MachineSpeed, from_tokens_per_s
 from .speed import measure as measure_speed
 
 __all__ = ["NotebookRun", "find_notebooks", "budget_seconds", "typical_seconds", "budget_status",
@@ -100,8 +99,8 @@ def _cell_seconds(cell) -> float | None:
     start, end = ex.get("iopub.execute_input"), ex.get("shell.execute_reply")
     if not (start and end):
         return None
-    parse = (lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")))
-    return (parse(end) - parse(start)).total_seconds()
+    start, end = (datetime.fromisoformat(t.replace("Z", "+00:00")) for t in (start, end))
+    return (end - start).total_seconds()
 
 
 def slowest_cells(nb, n: int = 3) -> list[tuple[int, float, str]]:
