@@ -85,9 +85,13 @@ def judge(notebook: str, seconds: float, budget_s: float, speed: MachineSpeed | 
 
     The one rule for the course and the test run: a slow machine's longer wall time is divided
     out before the budget is applied; `failed` (a status such as "failed: ...") wins over time.
+    On a GPU the notebooks scale their sizes up (their `env.is_gpu` branches), so time never
+    fails a run there.
     """
     norm = round(speed.normalise(seconds), 1) if speed else None
     status = failed or budget_status(norm if norm is not None else seconds, budget_s)
+    if speed and speed.device != "cpu" and status == "far over budget":
+        status = "over budget (not judged on a GPU: sizes scale up)"
     return NotebookRun(notebook, round(seconds, 1), budget_s, status=status, normalised_s=norm)
 
 
@@ -284,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + format_table(runs, speed))
     print(f"\nexecuted notebooks: {out / 'executed'}; timings: {csv_path}")
     print(f"results page: {page.resolve().as_uri()}")
-    ok = all(r.status in ("ok", "over budget") and r.claims_total
+    ok = all(not r.status.startswith(("failed", "far over")) and r.claims_total
              and r.claims_passed == r.claims_total for r in runs)
     return 0 if ok else 1
 

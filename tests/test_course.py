@@ -96,6 +96,13 @@ def test_the_gate_catches_a_regression_on_a_fast_machine():
     assert course.judge("05_x.ipynb", 60, 100, FAST).status == "over budget"  # 180: not a fail
 
 
+def test_time_never_fails_a_run_on_a_gpu():
+    gpu = speed.from_tokens_per_s(speed.REFERENCE_TOKENS_PER_S, device="cuda")
+    run = course.judge("05_x.ipynb", 1000, 100, gpu)
+    assert run.status.startswith("over budget (not judged on a GPU")
+    assert "budgets are not judged" in gpu.describe()
+
+
 def test_judge_failure_wins_and_no_speed_means_wall_seconds():
     assert course.judge("a.ipynb", 1, 100, SLOW, "failed: boom").status == "failed: boom"
     run = course.judge("a.ipynb", 150, 100, None)
