@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import MissingPackageError
 
-__all__ = ["keyed_vectors", "load_word2vec", "embedding_matrix", "stable_hash"]
+__all__ = ["keyed_vectors", "load_word2vec", "word2vec_model", "embedding_matrix", "stable_hash"]
 
 
 def keyed_vectors(vectors):
@@ -58,6 +58,39 @@ def stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
+def _word2vec_name(vector_size: int, window: int, min_count: int, epochs: int, sg: int,
+                   seed: int) -> str:
+    return f"word2vec_wiki_d{vector_size}_w{window}_mc{min_count}_e{epochs}_sg{sg}_s{seed}"
+
+
+def word2vec_model(vector_size: int = 100, window: int = 5, min_count: int = 3,
+                   epochs: int = 10, sg: int = 1, seed: int = 0, rebuild: bool = False,
+                   negative: int = 5, sample: float = 1e-3):
+    """The gensim Word2Vec model (with its output weights and noise table) behind
+    `load_word2vec`, cached on disk (rebuilt if missing). Same vectors as `load_word2vec`."""
+    if importlib.util.find_spec("gensim") is None:
+        raise MissingPackageError("gensim", "training Word2Vec")
+    from gensim.models import Word2Vec
+
+    from .data import embedding_corpus
+    from .pretrained import cache_dir
+
+    name = _word2vec_name(vector_size, window, min_count, epochs, sg, seed)
+    if (negative, sample) != (5, 1e-3):  # gensim's defaults keep load_word2vec's file name
+        name += f"_n{negative}_t{sample:g}"
+    path = cache_dir() / (name + ".model")
+    if path.exists() and not rebuild:
+        try:
+            return Word2Vec.load(str(path))
+        except Exception:  # a broken cache is rebuilt, not fatal
+            path.unlink(missing_ok=True)
+    model = Word2Vec(embedding_corpus(), vector_size=vector_size, window=window,
+                     min_count=min_count, epochs=epochs, sg=sg, seed=seed, negative=negative,
+                     sample=sample, workers=1, hashfxn=stable_hash)
+    model.save(str(path))
+    return model
+
+
 def load_word2vec(vector_size: int = 100, window: int = 5, min_count: int = 3,
                   epochs: int = 10, sg: int = 1, seed: int = 0, rebuild: bool = False):
     """gensim KeyedVectors trained on `data.embedding_corpus()`, cached on disk (rebuilt if missing).
@@ -65,23 +98,19 @@ def load_word2vec(vector_size: int = 100, window: int = 5, min_count: int = 3,
     One worker thread and a stable hash make the vectors the same on every run and machine."""
     if importlib.util.find_spec("gensim") is None:
         raise MissingPackageError("gensim", "training Word2Vec")
-    from gensim.models import KeyedVectors, Word2Vec
+    from gensim.models import KeyedVectors
 
-    from .data import embedding_corpus
     from .pretrained import cache_dir
 
-    name = f"word2vec_wiki_d{vector_size}_w{window}_mc{min_count}_e{epochs}_sg{sg}_s{seed}.kv"
-    path = cache_dir() / name
+    path = cache_dir() / (_word2vec_name(vector_size, window, min_count, epochs, sg, seed) + ".kv")
     if path.exists() and not rebuild:
         try:
             return KeyedVectors.load(str(path))
         except Exception:  # a broken cache is rebuilt, not fatal
             path.unlink(missing_ok=True)
-    model = Word2Vec(embedding_corpus(), vector_size=vector_size, window=window,
-                     min_count=min_count, epochs=epochs, sg=sg, seed=seed, workers=1,
-                     hashfxn=stable_hash)
-    model.wv.save(str(path))
-    return model.wv
+    wv = word2vec_model(vector_size, window, min_count, epochs, sg, seed, rebuild).wv
+    wv.save(str(path))
+    return wv
 
 
 def embedding_matrix(vocab, vectors, seed: int = 0,

@@ -81,6 +81,20 @@ def test_load_word2vec_caches_and_rebuilds(tmp_path, monkeypatch):
     assert np.array_equal(rebuilt["cat"], kv["cat"])  # a broken cache is rebuilt, not fatal
 
 
+def test_word2vec_model_is_cached_and_matches_load_word2vec(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
+    monkeypatch.setattr(data, "embedding_corpus", lambda *a, **k: TINY * 20)
+    model = wv.word2vec_model(vector_size=8, min_count=1, epochs=2)
+    assert len(list(tmp_path.glob("word2vec_*.model"))) == 1
+    assert model.cum_table is not None and model.syn1neg.shape == model.wv.vectors.shape
+    kv = wv.load_word2vec(vector_size=8, min_count=1, epochs=2)  # built from the cached model
+    assert np.array_equal(kv["cat"], model.wv["cat"])
+    monkeypatch.setattr(data, "embedding_corpus", lambda *a, **k: 1 / 0)  # no retraining now
+    again = wv.word2vec_model(vector_size=8, min_count=1, epochs=2)
+    assert np.array_equal(again.wv["cat"], model.wv["cat"])
+    assert np.array_equal(again.cum_table, model.cum_table)
+
+
 def test_load_word2vec_is_the_same_in_every_process(tmp_path):
     """A fresh interpreter (new str-hash salt) trains exactly the same vectors."""
     code = ("import ptutils.data, ptutils.wordvec as w\n"
