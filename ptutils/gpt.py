@@ -40,6 +40,8 @@ class GPTConfig:
     n_layer: int = 4  # transformer blocks
     n_head: int = 4  # attention heads per block
     n_embd: int = 128  # width C of the residual stream
+    bias: bool = True  # Linear and LayerNorm biases, as GPT-2 (nanoGPT on CPUs: False)
+    gelu: str = "tanh"  # GPT-2's tanh-approximated GELU, or "none": exact, faster on CPUs
 
 
 class CausalSelfAttention(nn.Module):
@@ -50,8 +52,8 @@ class CausalSelfAttention(nn.Module):
         if cfg.n_embd % cfg.n_head:
             raise ValueError(f"n_embd={cfg.n_embd} must be a multiple of n_head={cfg.n_head}")
         self.n_head = cfg.n_head
-        self.c_attn = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)  # q, k, v stacked
-        self.c_proj = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.c_attn = nn.Linear(cfg.n_embd, 3 * cfg.n_embd, bias=cfg.bias)  # q, k, v stacked
+        self.c_proj = nn.Linear(cfg.n_embd, cfg.n_embd, bias=cfg.bias)
 
     def qkv(self, x: torch.Tensor) -> list[torch.Tensor]:
         """Queries, keys and values split into heads: 3 x (B, nh, T, hs)."""
@@ -68,16 +70,19 @@ class CausalSelfAttention(nn.Module):
 
 
 class MLP(nn.Module):
-    """Position-wise feed-forward network: C -> 4C -> C with GPT-2's tanh-approximated GELU."""
+    """Position-wise feed-forward network: C -> 4C -> C with a GELU (cfg.gelu: tanh or exact)."""
 
     def __init__(self, cfg: GPTConfig):
         super().__init__()
-        self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd)
-        self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd)
+        if cfg.gelu not in ("tanh", "none"):
+            raise ValueError(f"gelu must be 'tanh' or 'none', got {cfg.gelu!r}")
+        self.gelu = cfg.gelu
+        self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd, bias=cfg.bias)
+        self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd, bias=cfg.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, C) -> (B, T, C)."""
-        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))
+        return self.c_proj(F.gelu(self.c_fc(x), approximate=self.gelu))
 
 
 class Block(nn.Module):
@@ -85,8 +90,10 @@ class Block(nn.Module):
 
     def __init__(self, cfg: GPTConfig):
         super().__init__()
-        self.ln_1, self.attn = nn.LayerNorm(cfg.n_embd), CausalSelfAttention(cfg)
-        self.ln_2, self.mlp = nn.LayerNorm(cfg.n_embd), MLP(cfg)
+        self.ln_1 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
+        self.attn = CausalSelfAttention(cfg)
+        self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
+        self.mlp = MLP(cfg)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, C) -> (B, T, C)."""
@@ -103,7 +110,7 @@ class GPT(nn.Module):
         self.wte = nn.Embedding(cfg.vocab_size, cfg.n_embd)
         self.wpe = nn.Embedding(cfg.n_positions, cfg.n_embd)
         self.h = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
-        self.ln_f = nn.LayerNorm(cfg.n_embd)
+        self.ln_f = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         for name, p in self.named_parameters():  # GPT-2's initialisation
             if name.endswith("c_proj.weight"):  # residual branches scaled down with depth
                 nn.init.normal_(p, std=0.02 / math.sqrt(2 * cfg.n_layer))

@@ -41,7 +41,7 @@ SYNCS = ("ddp", "hand", "accelerate", "none")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The command line; sizes default to notebook 05's model."""
+    """The command line; sizes and layers default to notebook 05's model."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True, help="token file written by ptutils.gpt.save_ids")
     ap.add_argument("--out", required=True, help="folder for result.json and rank<r>.json")
@@ -52,6 +52,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--n-layer", type=int, default=4)
     ap.add_argument("--n-head", type=int, default=4)
     ap.add_argument("--n-embd", type=int, default=128)
+    ap.add_argument("--bias", action=argparse.BooleanOptionalAction, default=False,
+                    help="Linear and LayerNorm biases (default: none, nanoGPT's CPU recipe)")
+    ap.add_argument("--gelu", choices=("none", "tanh"), default="none",
+                    help="exact GELU (none, as notebook 05 and nanoGPT) or GPT-2's tanh form")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--warmup-steps", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0, help="initialisation and batches")
@@ -129,7 +133,8 @@ def train(args: argparse.Namespace) -> dict:
     b = args.batch_size // world  # this rank's share of every global batch
     train_ids = gpt.load_ids(args.data)
     cfg = gpt.GPTConfig(vocab_size=gpt.VOCAB_SIZE, n_positions=args.block_size,
-                        n_layer=args.n_layer, n_head=args.n_head, n_embd=args.n_embd)
+                        n_layer=args.n_layer, n_head=args.n_head, n_embd=args.n_embd,
+                        bias=args.bias, gelu=args.gelu)
     torch.manual_seed(args.seed)  # the same initial weights on every rank
     net = gpt.GPT(cfg).to(device)
     opt = gpt.adamw(net, args.lr)

@@ -41,12 +41,15 @@ def _notebook_definitions(names: set[str], **globals_) -> dict:
     return ns
 
 
-def test_module_gpt_is_notebook_05s_gpt():
+@pytest.mark.parametrize("options", [{}, {"bias": False, "gelu": "none"}],
+                         ids=["GPT-2 defaults", "notebook 05's options"])
+def test_module_gpt_is_notebook_05s_gpt(options):
     nb = _notebook_definitions(MODEL_NAMES)
     for name in MODEL_NAMES - {"GPTConfig"}:  # same parameter names and shapes, same init
         assert (nb[name].__doc__ or "").strip() == (getattr(gpt, name).__doc__ or "").strip()
-    cfg_nb = nb["GPTConfig"](vocab_size=96, n_positions=32, n_layer=2, n_head=4, n_embd=32)
-    cfg_mod = gpt.GPTConfig(vocab_size=96, n_positions=32, n_layer=2, n_head=4, n_embd=32)
+    size = dict(vocab_size=96, n_positions=32, n_layer=2, n_head=4, n_embd=32, **options)
+    cfg_nb, cfg_mod = nb["GPTConfig"](**size), gpt.GPTConfig(**size)
+    assert vars(cfg_nb) == vars(cfg_mod)  # the same fields and defaults
     torch.manual_seed(0)
     ours = gpt.GPT(cfg_mod).eval()
     torch.manual_seed(0)
@@ -59,6 +62,34 @@ def test_module_gpt_is_notebook_05s_gpt():
         assert torch.equal(ours(idx), theirs(idx))
         torch.nn.init.normal_(ours.h[0].mlp.c_fc.weight)  # negative control: one weight changed
         assert not torch.allclose(ours(idx), theirs(idx))
+
+
+def test_config_defaults_are_gpt2s_and_options_are_nanogpts():
+    """GPTConfig() keeps GPT-2's biases and tanh GELU (ptutils.speed times that model)."""
+    net = gpt.GPT(gpt.GPTConfig())
+    assert net.h[0].mlp.gelu == "tanh" and net.h[0].attn.c_attn.bias is not None
+    assert net.ln_f.bias is not None
+    lean = gpt.GPT(gpt.GPTConfig(bias=False, gelu="none"))
+    assert not [n for n, _ in lean.named_parameters() if n.endswith("bias")]
+    assert sum(p.numel() for p in lean.parameters()) < sum(p.numel() for p in net.parameters())
+    x = torch.linspace(-4, 4, 101)  # the two GELUs: the same curve to < 1e-3, not identical
+    exact, tanh = torch.nn.functional.gelu(x), torch.nn.functional.gelu(x, approximate="tanh")
+    assert 0 < (exact - tanh).abs().max() < 1e-3
+    with pytest.raises(ValueError, match="gelu"):
+        gpt.GPT(gpt.GPTConfig(gelu="erf"))
+
+
+def test_bench_script_runs(capsys):
+    spec = importlib.util.spec_from_file_location("bench_gpt", ROOT / "scripts" / "bench_gpt.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--batch-size", "2",
+                       "--block-size", "8", "--steps", "1", "--repeats", "2", "--warmup", "1",
+                       "--gpt2"]) == 0
+    out = capsys.readouterr().out
+    assert "ours    bias=False, gelu=none" in out and "GPTConfig() defaults" in out
+    with pytest.raises(SystemExit, match="not found"):
+        bench.load_nanogpt(ROOT / "no_such_model.py")
 
 
 def test_module_lr_schedule_is_notebook_05s():
