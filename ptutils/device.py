@@ -17,7 +17,7 @@ import numpy as np
 from .errors import DeviceError
 
 __all__ = ["Env", "setup", "set_seed", "choose_device", "set_offline", "no_network",
-           "OFFLINE_FLAGS"]
+           "torch_threads", "OFFLINE_FLAGS"]
 
 # Environment variables that keep Hugging Face libraries from touching the network.
 OFFLINE_FLAGS = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
@@ -90,6 +90,21 @@ def no_network() -> Iterator[list]:
         yield attempts
     finally:
         socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+
+
+@contextlib.contextmanager
+def torch_threads(n: int) -> Iterator[int]:
+    """Inside the block torch uses `n` CPU threads; the previous count comes back even on error."""
+    import torch
+
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"torch_threads needs a whole number of threads >= 1, got {n!r}")
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield n
+    finally:
+        torch.set_num_threads(before)
 
 
 def set_seed(seed: int = 0) -> None:

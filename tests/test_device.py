@@ -110,3 +110,21 @@ def test_setup_with_tensorflow_seeds_keras(capsys):
     a = tf.random.uniform((3,)).numpy()
     set_seed(5)
     assert np.allclose(a, tf.random.uniform((3,)).numpy())
+
+
+def test_torch_threads_restores_the_count_even_after_an_error():
+    before = torch.get_num_threads()
+    with ptutils.torch_threads(1) as n:
+        assert n == 1 and torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(RuntimeError):
+        with ptutils.torch_threads(1):
+            raise RuntimeError("boom")
+    assert torch.get_num_threads() == before
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, "2", True])
+def test_torch_threads_rejects_a_bad_count(bad):
+    with pytest.raises(ValueError, match="whole number of threads"):
+        with ptutils.torch_threads(bad):
+            pass
