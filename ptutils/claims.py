@@ -1,21 +1,18 @@
-"""The claims cell: record each claim with its measured value, print them, count them."""
+"""The claims cell: record each claim with its measured value, print them, count them.
+
+`Claims.summary()` ends the cell with one structured record (a display output of MIME type
+CLAIMS_MIME holding every claim); the course runner, the test run and the results page all read
+that record back with `read_record`, so they can never disagree about what a notebook claimed.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-__all__ = ["Claim", "Claims", "CLAIMS_LINE", "parse_claims_line", "parse_claim_rows"]
+__all__ = ["Claim", "Claims", "CLAIMS_LINE", "CLAIMS_MIME", "read_record"]
 
-CLAIMS_LINE = "CLAIMS: {passed}/{total} passed"  # the course runner reads this line
-_CLAIMS_RE = re.compile(re.escape(CLAIMS_LINE).replace(r"\{passed\}", r"(\d+)")
-                        .replace(r"\{total\}", r"(\d+)"))
-
-
-def parse_claims_line(text: str) -> tuple[int, int] | None:
-    """(passed, total) from the last CLAIMS line in `text`, or None when there is none."""
-    found = _CLAIMS_RE.findall(text)
-    return (int(found[-1][0]), int(found[-1][1])) if found else None
+CLAIMS_LINE = "CLAIMS: {passed}/{total} passed"  # what a reader sees of the record
+CLAIMS_MIME = "application/vnd.ptutils.claims+json"  # the record itself (JupyterLab shows the line)
 
 
 @dataclass
@@ -27,18 +24,9 @@ class Claim:
     measured: str
 
     def line(self) -> str:
-        """The printed form: 'PASS  name  [measured]' (parse_claim_rows reads it back)."""
+        """The printed form: 'PASS  name  [measured]'."""
         return f"{'PASS' if self.passed else 'FAIL'}  {self.name}" + (
             f"  [{self.measured}]" if self.measured else "")
-
-
-_ROW_RE = re.compile(r"^(PASS|FAIL)  (.+?)(?:  \[(.*)\])?$", flags=re.M)
-
-
-def parse_claim_rows(text: str) -> list[Claim]:
-    """The claims printed by Claims.check in `text`, in order."""
-    return [Claim(name, verdict == "PASS", measured or "")
-            for verdict, name, measured in _ROW_RE.findall(text)]
 
 
 @dataclass
@@ -48,7 +36,7 @@ class Claims:
     rows: list[Claim] = field(default_factory=list)
 
     def check(self, name: str, passed: bool, measured: str = "") -> bool:
-        """Record one claim and print it with a tick or a cross."""
+        """Record one claim and print it with PASS or FAIL."""
         row = Claim(name, bool(passed), measured)
         self.rows.append(row)
         print(row.line())
@@ -64,8 +52,46 @@ class Claims:
         """The claims that did not hold, with their measured values."""
         return [f"{r.name} [{r.measured}]" for r in self.rows if not r.passed]
 
+    def record(self) -> dict:
+        """The structured record: {'passed': k, 'total': n, 'claims': [Claim as a dict, ...]}."""
+        return {"passed": sum(r.passed for r in self.rows), "total": len(self.rows),
+                "claims": [asdict(r) for r in self.rows]}
+
     def summary(self) -> str:
-        """Print and return the CLAIMS line."""
+        """Show the CLAIMS line; in a notebook, as the structured record the runner reads."""
         line = CLAIMS_LINE.format(passed=sum(r.passed for r in self.rows), total=len(self.rows))
-        print(line)
+        shell = _ipython()
+        if shell is not None and getattr(shell, "kernel", None) is not None:
+            from IPython.display import display
+
+            display({"text/plain": line, CLAIMS_MIME: self.record()}, raw=True)
+        else:
+            print(line)
         return line
+
+
+def _ipython():
+    """The running IPython shell, or None outside one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def read_record(nb) -> tuple[list[Claim], int, int] | None:
+    """(claims, passed, total) from an executed notebook's last claims record, else None.
+
+    `nb` is a notebook as nbformat reads it (or its JSON as a dict).
+    """
+    found = None
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}) if out.get("output_type") in (
+                "display_data", "execute_result") else {}
+            if CLAIMS_MIME in data:
+                found = data[CLAIMS_MIME]
+    if found is None:
+        return None
+    rows = [Claim(c["name"], bool(c["passed"]), c.get("measured", "")) for c in found["claims"]]
+    return rows, int(found["passed"]), int(found["total"])

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from dataclasses import fields as fields_of
 from pathlib import Path
 
-from .claims import parse_claims_line
+from .claims import read_record
 from .report import build_report
 from .speed import MachineSpeed, from_tokens_per_s
 from .speed import measure as measure_speed
@@ -156,10 +156,9 @@ def set_parameters(nb, assignments: dict[str, str]) -> None:
 
 
 def _claims_from_outputs(nb) -> tuple[int | None, int | None]:
-    """The last 'CLAIMS: k/n passed' line printed by the notebook, if any."""
-    text = "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
-                   if out.get("output_type") == "stream")
-    return parse_claims_line(text) or (None, None)
+    """(passed, total) from the notebook's claims record (ptutils.claims), or (None, None)."""
+    record = read_record(nb)
+    return (record[1], record[2]) if record else (None, None)
 
 
 def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,

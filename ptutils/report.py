@@ -1,8 +1,8 @@
 """The course's results page: one HTML file built from the executed notebooks, never by hand.
 
 For each notebook: its title, wall time against its budget, every claim with its measured value
-(read from the claims cell's printed output) and its headline figure (the outputs of the code
-cells tagged `headline`). Images are embedded, so the page is one file a teacher can hand out.
+(from the claims record `Claims.summary()` leaves in the executed notebook, the one the course
+runner counts) and its headline figure (the outputs of the code cells tagged `headline`). Images are embedded, so the page is one file a teacher can hand out.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .claims import Claim, parse_claim_rows
+from .claims import Claim, read_record
 
 __all__ = ["NotebookResult", "read_executed", "build_report"]
 
@@ -52,12 +52,10 @@ def read_executed(path: str | Path) -> NotebookResult:
     title = next((c.source.lstrip("# ").splitlines()[0] for c in nb.cells
                   if c.cell_type == "markdown" and c.source.startswith("# ")), path.stem)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    claims_cell = next((c for c in code if "claims.summary()" in c.source), None)
-    claims_text = "".join(o.get("text", "") for o in (claims_cell.outputs if claims_cell else [])
-                          if o.get("output_type") == "stream")
+    record = read_record(nb)  # the same record the course runner counts
     figures = [f for c in code if HEADLINE_TAG in c.metadata.get("tags", [])
                for f in map(_figure_html, c.outputs) if f]
-    return NotebookResult(path.name, title, parse_claim_rows(claims_text), figures)
+    return NotebookResult(path.name, title, record[0] if record else [], figures)
 
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}

@@ -1,6 +1,7 @@
 """Tests for ptutils.claims: the claims cell helper."""
 
 from ptutils import Claims
+from ptutils.claims import Claim
 
 
 def test_claims_all_pass_prints_the_line(capsys):
@@ -25,19 +26,44 @@ def test_no_claims_is_not_a_pass():
     assert not Claims().all_passed
 
 
-def test_parse_claims_line_reads_the_last_line_printed():
-    from ptutils.claims import CLAIMS_LINE, parse_claims_line
-
-    text = "PASS  a\nCLAIMS: 1/2 passed\n" + CLAIMS_LINE.format(passed=3, total=4) + "\n"
-    assert parse_claims_line(text) == (3, 4)
-    assert parse_claims_line("no claims here") is None
-
-
-def test_claim_rows_printed_by_check_are_read_back(capsys):
-    from ptutils.claims import parse_claim_rows
-
+def test_record_holds_every_claim_and_the_count():
     c = Claims()
     c.check("a lesson  with [brackets]", True, "0.81 vs 0.52 [3 seeds]")
     c.check("no value", False)
-    rows = parse_claim_rows(capsys.readouterr().out)
-    assert rows == c.rows
+    rec = c.record()
+    assert (rec["passed"], rec["total"]) == (1, 2)
+    assert rec["claims"][0] == {"name": "a lesson  with [brackets]", "passed": True,
+                                "measured": "0.81 vs 0.52 [3 seeds]"}
+
+
+def _executed(*outputs):
+    """A minimal executed notebook (as JSON) whose one cell has these outputs."""
+    return {"cells": [{"cell_type": "code", "source": "", "outputs": list(outputs)}]}
+
+
+def test_read_record_takes_the_last_record_and_ignores_printed_text():
+    from ptutils.claims import CLAIMS_MIME, read_record
+
+    first, last = Claims(), Claims()
+    first.rows.append(Claim("old", False, ""))
+    last.rows += [Claim("a", True, "1 > 0"), Claim("b", False, "0.4 < 0.5")]
+    nb = _executed(
+        {"output_type": "stream", "name": "stdout", "text": "PASS  printed\nCLAIMS: 9/9 passed\n"},
+        {"output_type": "display_data", "data": {CLAIMS_MIME: first.record()}, "metadata": {}},
+        {"output_type": "display_data", "data": {CLAIMS_MIME: last.record()}, "metadata": {}})
+    rows, passed, total = read_record(nb)
+    assert rows == last.rows and (passed, total) == (1, 2)
+
+
+def test_read_record_is_none_without_a_record():
+    from ptutils.claims import read_record
+
+    assert read_record(_executed({"output_type": "stream", "name": "stdout",
+                                  "text": "CLAIMS: 3/3 passed\n"})) is None
+
+
+def test_summary_outside_a_kernel_prints_the_line(capsys):
+    c = Claims()
+    c.check("holds", True)
+    c.summary()
+    assert capsys.readouterr().out.endswith("CLAIMS: 1/1 passed\n")

@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from ptutils import course, speed
+from ptutils import claims, course, speed
 
 
 def _write_nb(path, code: str, budget: float | None = None):
@@ -53,15 +53,18 @@ def test_main_runs_notebooks_and_reports_claims(tmp_path, capsys):
     _write_nb(nbs / "01_pass.ipynb", PASSING, budget=120)
     _write_nb(nbs / "02_fail.ipynb", FAILING, budget=120)
     out = tmp_path / "build"
-    assert course.main(["--notebooks", str(nbs), "--out", str(out), "--timeout", "120"]) == 1
+    assert course.main(["--notebooks", str(nbs), "--out", str(out), "--timeout", "120",
+                        "--tokens-per-s", "25000"]) == 1
     printed = capsys.readouterr().out
     assert "01_pass.ipynb" in printed and "1/1" in printed and "0/1" in printed
     rows = {r["notebook"]: r for r in csv.DictReader((out / "timings" / "course.csv").open())}
     assert rows["01_pass.ipynb"]["status"] == "ok"
     assert rows["02_fail.ipynb"]["status"].startswith("failed")
     executed = json.loads((out / "executed" / "01_pass.ipynb").read_text())
-    assert any("CLAIMS: 1/1 passed" in "".join(o.get("text", ""))
-               for c in executed["cells"] for o in c.get("outputs", []))
+    # the claims record: the line a learner sees, and the claims the runner and the page read
+    shown = [o["data"] for c in executed["cells"] for o in c.get("outputs", []) if "data" in o]
+    assert ["".join(d["text/plain"]) for d in shown] == ["CLAIMS: 1/1 passed"]
+    assert claims.read_record(executed)[1:] == (1, 1)
 
 
 def test_main_with_no_matching_notebook(tmp_path, capsys):

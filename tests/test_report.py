@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import nbformat
 
 from ptutils import course
-from ptutils.claims import parse_claim_rows
+from ptutils.claims import read_record
 
 FIGURE = ("import sys\nimport matplotlib.pyplot as plt\nprint('progress 50%', file=sys.stderr)\n"
           "plt.plot([1, 2, 3], [0.3, 0.2, 0.1])\nplt.show()\nloss = 0.1234")
@@ -57,8 +57,8 @@ def test_course_writes_a_results_page_from_the_executed_notebook(tmp_path, capsy
     page = (out / "results.html").read_text(encoding="utf-8")
 
     executed = json.loads((out / "executed" / "01_tiny.ipynb").read_text())
-    printed = "".join("".join(o.get("text", "")) for o in executed["cells"][2]["outputs"])
-    rows = parse_claim_rows(printed)
+    rows, passed, total = read_record(executed)  # the record the runner counted
+    assert (passed, total) == (2, 2)
     assert [r.measured for r in rows] == ["0.1234 < 0.3 & <b>", "measured 7"]
     assert "0.1234 &lt; 0.3 &amp; &lt;b&gt;" in page and "measured 7" in page  # escaped, as run
     png = next(o for o in executed["cells"][1]["outputs"] if "data" in o)["data"]["image/png"]
