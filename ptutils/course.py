@@ -23,8 +23,9 @@ from .speed import MachineSpeed, from_tokens_per_s
 from .speed import measure as measure_speed
 
 __all__ = ["NotebookRun", "find_notebooks", "budget_seconds", "typical_seconds", "budget_status",
-           "slowest_cells", "set_parameters", "run_notebook", "write_timings", "format_table",
-           "judge", "main", "DEFAULT_BUDGET_S", "OVER_BUDGET_FACTOR", "CELL_TIMEOUT_S", "COURSE_BUDGET_S"]
+           "slowest_cells", "parameter_values", "set_parameters", "run_notebook", "write_timings",
+           "format_table", "judge", "main", "DEFAULT_BUDGET_S", "OVER_BUDGET_FACTOR",
+           "CELL_TIMEOUT_S", "COURSE_BUDGET_S"]
 
 # Budgets are in normalised seconds: seconds on the reference machine (ptutils.speed).
 DEFAULT_BUDGET_S = 240  # each notebook unless its metadata (ptutils.budget_s) says otherwise
@@ -128,31 +129,87 @@ def _slowest_text(nb) -> str:
                      for i, sec, sec_name in slowest_cells(nb))
 
 
-def set_parameters(nb, assignments: dict[str, str]) -> None:
-    """Insert `NAME = VALUE` lines after the cell tagged `parameters` (papermill's convention)."""
-    params = [i for i, c in enumerate(nb.cells)
-              if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
-    if not params:
-        raise ValueError("the notebook has no code cell tagged 'parameters' to override")
-    tree = ast.parse(nb.cells[params[0]].source)
-    known = {n.id for node in ast.walk(tree) if isinstance(node, ast.Assign | ast.AnnAssign)
-             for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-             for n in ast.walk(t) if isinstance(n, ast.Name)}  # `A, B = 1, 2` sets A and B
-    lines = []
-    for name, value in assignments.items():
+class _Derived:
+    """Marks a parameters-cell name whose value is computed, not written as a plain value."""
+
+    def __init__(self, expression: str):
+        self.expression = expression
+
+
+def parameter_values(source: str) -> dict[str, object]:
+    """Name -> value of each assignment in a parameters cell's source.
+
+    A value that is not a plain Python literal (`600 * SCALE`, a call) comes back as a
+    `_Derived`: papermill's convention is that a parameters cell holds plain values only.
+    """
+    values: dict[str, object] = {}
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            pairs = ([(target, node.value)] if isinstance(target, ast.Name) else
+                     list(zip(target.elts, node.value.elts, strict=False))
+                     if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) else
+                     [(n, node.value) for n in ast.walk(target) if isinstance(n, ast.Name)])
+            for name, value in pairs:
+                if not isinstance(name, ast.Name):
+                    continue
+                try:
+                    values[name.id] = ast.literal_eval(value)
+                except ValueError:
+                    values[name.id] = _Derived(ast.unparse(value))
+    return values
+
+
+def _parameters_cell(nb) -> int:
+    """Index of the code cell tagged `parameters`; a clear error when there is none."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            return i
+    raise ValueError("the notebook has no code cell tagged 'parameters' to override")
+
+
+def _plain_value(name: str, text: str, default: object) -> object:
+    """`text` (from --set NAME=TEXT) as a Python value of the same kind as `default`."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError) as e:
+        hint = f" (a string needs quotes: --set \"{name}='{text}'\")" if text.isidentifier() else ""
+        raise ValueError(f"--set {name}={text}: not a plain Python value (a number, a quoted "
+                         f"string, a list, a dict, True/False/None){hint}") from e
+    same_kind = (type(value) is type(default) or default is None or value is None
+                 or (isinstance(default, float) and type(value) is int))
+    if not same_kind:
+        raise ValueError(f"--set {name}={text}: the parameters cell has {name} = {default!r} "
+                         f"({type(default).__name__}), got a {type(value).__name__}")
+    return value
+
+
+def set_parameters(nb, assignments: dict[str, str]):
+    """Inject `NAME = VALUE` after the cell tagged `parameters`, with papermill; return the nb.
+
+    The same cell `papermill nb.ipynb out.ipynb -p NAME VALUE` injects. Only names the
+    parameters cell sets, with plain values of the same kind, are accepted.
+    """
+    from papermill.parameterize import parameterize_notebook
+
+    known = parameter_values(nb.cells[_parameters_cell(nb)].source)
+    values = {}
+    for name, text in assignments.items():
         if name not in known:
             raise ValueError(f"{name} is not set in the parameters cell; it sets: "
                              f"{', '.join(sorted(known))}")
-        try:
-            ast.parse(value, mode="eval")
-        except SyntaxError as e:
-            raise ValueError(f"--set {name}={value}: the value is not a Python expression") from e
-        lines.append(f"{name} = {value}")
-    import nbformat
-
-    cell = nbformat.v4.new_code_cell("# injected by --set\n" + "\n".join(lines))
-    cell.metadata["tags"] = ["injected-parameters"]
-    nb.cells.insert(params[0] + 1, cell)
+        if isinstance(known[name], _Derived):
+            raise ValueError(f"{name} is computed in the parameters cell "
+                             f"({name} = {known[name].expression}), so it cannot be overridden: "
+                             f"set the plain values it is computed from")
+        values[name] = _plain_value(name, text, known[name])
+    nb.metadata.setdefault("papermill", {})
+    for cell in nb.cells:  # papermill reads every cell's tags, as its own runner prepares them
+        cell.metadata.setdefault("tags", [])
+    return parameterize_notebook(nb, values, kernel_name="python3", language="python",
+                                 comment="Parameters injected by --set (papermill)")
 
 
 def _claims_from_outputs(nb) -> tuple[int | None, int | None]:
@@ -174,7 +231,7 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = CELL_TIMEOUT_S,
 
     nb = nbformat.read(path, as_version=4)
     if parameters:
-        set_parameters(nb, parameters)
+        nb = set_parameters(nb, parameters)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     start, status = time.perf_counter(), "ok"

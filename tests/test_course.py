@@ -181,24 +181,60 @@ def _with_parameters(tmp_path, name="01_p.ipynb"):
     return tmp_path / name
 
 
-def test_set_parameters_injects_after_the_parameters_cell(tmp_path):
+def test_set_parameters_injects_papermills_cell_after_the_parameters_cell(tmp_path):
     nb = nbformat.read(_with_parameters(tmp_path), as_version=4)
-    course.set_parameters(nb, {"SEEDS": "[3, 4]"})
-    assert nb.cells[1].source.endswith("SEEDS = [3, 4]")
+    nb = course.set_parameters(nb, {"SEEDS": "[3, 4]"})
+    assert nb.cells[1].source.endswith("SEEDS = [3, 4]\n")
     assert nb.cells[1].metadata["tags"] == ["injected-parameters"]
-    course.set_parameters(nb, {"CV_SEED": "1"})  # a name set in a tuple assignment
-    assert nb.cells[1].source.endswith("CV_SEED = 1")
+    assert nb.metadata["papermill"]["parameters"] == {"SEEDS": [3, 4]}
+    nb = course.set_parameters(nb, {"CV_SEED": "1"})  # a name set in a tuple assignment
+    assert nb.cells[1].source.endswith("CV_SEED = 1\n") and "SEEDS" not in nb.cells[1].source
+    assert len(nb.cells) == 3  # papermill replaces its injected cell, never stacks a second
+
+
+def test_set_parameters_matches_papermills_own_command(tmp_path):
+    from papermill.parameterize import parameterize_notebook
+
+    path = _with_parameters(tmp_path)
+    ours = course.set_parameters(nbformat.read(path, as_version=4), {"SEEDS": "[3, 4]"})
+    theirs = nbformat.read(path, as_version=4)  # what `papermill ... -p SEEDS "[3, 4]"` builds
+    theirs.metadata["papermill"] = {}
+    for cell in theirs.cells:  # as papermill's execute_notebook prepares a notebook
+        cell.metadata.setdefault("tags", [])
+    theirs = parameterize_notebook(theirs, {"SEEDS": [3, 4]}, kernel_name="python3",
+                                   language="python")
+    assert ours.cells[1].source.splitlines()[1:] == theirs.cells[1].source.splitlines()[1:]
+
+
+def test_parameter_values_reads_plain_values_and_marks_derived_ones():
+    values = course.parameter_values("SCALE = 1\nA, B = 2, 'x'\nNUM_STEPS = 600 * SCALE\n"
+                                     "LR: float = 1e-3\nimport os\n")
+    assert {k: v for k, v in values.items() if k != "NUM_STEPS"} == {
+        "SCALE": 1, "A": 2, "B": "x", "LR": 1e-3}
+    assert values["NUM_STEPS"].expression == "600 * SCALE"
 
 
 def test_set_parameters_errors_name_the_problem(tmp_path):
     nb = nbformat.read(_with_parameters(tmp_path), as_version=4)
     with pytest.raises(ValueError, match="NOPE is not set in the parameters cell.*CV_SEED, SEEDS, STEPS"):
         course.set_parameters(nb, {"NOPE": "1"})
-    with pytest.raises(ValueError, match="not a Python expression"):
+    with pytest.raises(ValueError, match="not a plain Python value"):
         course.set_parameters(nb, {"SEEDS": "[3, 4"})
+    with pytest.raises(ValueError, match="SEEDS = \\[0, 1, 2\\] \\(list\\), got a int"):
+        course.set_parameters(nb, {"SEEDS": "3"})
+    with pytest.raises(ValueError, match="a string needs quotes"):
+        course.set_parameters(nb, {"SEEDS": "newsgroups"})
     bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     with pytest.raises(ValueError, match="no code cell tagged 'parameters'"):
         course.set_parameters(bare, {"x": "2"})
+
+
+def test_set_parameters_refuses_a_derived_name(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("SCALE = 1\nSTEPS = 600 * SCALE")])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    with pytest.raises(ValueError, match=r"STEPS is computed in the parameters cell \(STEPS = 600 \* SCALE\)"):
+        course.set_parameters(nb, {"STEPS": "10"})
+    assert course.set_parameters(nb, {"SCALE": "2"}).cells[1].source.endswith("SCALE = 2\n")
 
 
 def test_main_set_overrides_a_parameter(tmp_path, capsys):

@@ -112,3 +112,22 @@ def test_ruff_is_clean():
                          capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, ("ruff found problems (fix with `ruff check --fix`):\n"
                                  f"{res.stdout}{res.stderr}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_cell_holds_plain_values_only(path):
+    """papermill's convention: `-p NAME VALUE` (or --set) must take effect everywhere, so the
+    parameters cell assigns plain values; derived values and side effects go in the next cell."""
+    import ast
+
+    from ptutils.course import parameter_values
+
+    cell = next(c for c in _cells(path) if "parameters" in c.get("metadata", {}).get("tags", []))
+    tree = ast.parse(_source(cell))
+    other = [ast.unparse(n).splitlines()[0] for n in tree.body
+             if not isinstance(n, ast.Assign | ast.AnnAssign)]
+    derived = {k: v.expression for k, v in parameter_values(_source(cell)).items()
+               if not isinstance(v, int | float | str | bool | list | tuple | dict | type(None))}
+    assert not other and not derived, (
+        f"{path.name}: the parameters cell must hold plain values only; move these to the next "
+        f"cell: {other + [f'{k} = {e}' for k, e in derived.items()]}")
