@@ -13,10 +13,11 @@ __all__ = ["tfidf_logreg", "TextCNN"]
 
 def tfidf_logreg(texts: Sequence[str], y, max_iter: int = 1000
                  ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """The course's bag-of-words baseline as a fit_predict: TF-IDF on data.tokenize + logistic
-    regression, fitted on the training fold only."""
+    """The course's bag-of-words baseline as a fit_predict: a scikit-learn Pipeline of TF-IDF on
+    data.tokenize and logistic regression, fitted on the training fold only."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
 
     from .data import check_labels, tokenize
 
@@ -27,10 +28,11 @@ def tfidf_logreg(texts: Sequence[str], y, max_iter: int = 1000
         raise ValueError(f"{len(texts)} texts but {len(y)} labels")
 
     def fit_predict(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
-        vec = TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False)
-        X_tr = vec.fit_transform([texts[i] for i in train_idx])  # (N, V) sparse
-        clf = LogisticRegression(max_iter=max_iter).fit(X_tr, y[train_idx])
-        return clf.predict(vec.transform([texts[i] for i in test_idx]))
+        model = make_pipeline(
+            TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False),
+            LogisticRegression(max_iter=max_iter))
+        model.fit([texts[i] for i in train_idx], y[train_idx])
+        return model.predict([texts[i] for i in test_idx])
     return fit_predict
 
 

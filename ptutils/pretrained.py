@@ -45,13 +45,10 @@ def cache_dir() -> Path:
     return path
 
 
-def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+def sha256(path: str | Path) -> str:
     """Hex SHA-256 of a file."""
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def verify_file(path: str | Path, expected: str, package: str) -> Path:

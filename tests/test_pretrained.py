@@ -37,7 +37,7 @@ def test_empty_cache_env_means_the_default_not_the_working_directory(tmp_path, m
 def test_sha256_matches_hashlib(tmp_path):
     f = tmp_path / "x.bin"
     f.write_bytes(b"pre-training" * 1000)
-    assert pretrained.sha256(f, chunk=7) == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert pretrained.sha256(f) == hashlib.sha256(f.read_bytes()).hexdigest()
 
 
 def test_verify_file_ok_missing_and_corrupted(tmp_path):
