@@ -6,13 +6,10 @@ import contextlib
 import importlib.metadata
 import ipaddress
 import os
-import random
 import socket
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-import numpy as np
 
 from .errors import DeviceError
 
@@ -108,13 +105,13 @@ def torch_threads(n: int) -> Iterator[int]:
 
 
 def set_seed(seed: int = 0) -> None:
-    """Seed random, NumPy, torch and (if already imported or installed) TensorFlow/Keras."""
-    random.seed(seed)
-    np.random.seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
-    import torch
+    """Seed Python, NumPy and torch (`transformers.set_seed`) and, once loaded, Keras/TensorFlow.
 
-    torch.manual_seed(seed)
+    String hashing (PYTHONHASHSEED) can only be fixed before Python starts, so it is not set here.
+    """
+    from transformers import set_seed as set_library_seeds
+
+    set_library_seeds(seed)
     if "tensorflow" in sys.modules or "keras" in sys.modules:
         import keras
 
