@@ -7,14 +7,13 @@ finds neighbours (`most_similar`); `keyed_vectors` lets every table in the cours
 from __future__ import annotations
 
 import importlib.util
-import zlib
 from collections.abc import Mapping
 
 import numpy as np
 
 from .errors import MissingPackageError
 
-__all__ = ["keyed_vectors", "load_word2vec", "word2vec_model", "embedding_matrix", "stable_hash"]
+__all__ = ["keyed_vectors", "load_word2vec", "word2vec_model", "embedding_matrix"]
 
 
 def keyed_vectors(vectors):
@@ -53,11 +52,6 @@ def keyed_vectors(vectors):
     return kv
 
 
-def stable_hash(text: str) -> int:
-    """A hash that is the same in every process (Python's hash() of a str is salted per run)."""
-    return zlib.crc32(text.encode("utf-8"))
-
-
 def _word2vec_name(vector_size: int, window: int, min_count: int, epochs: int, sg: int,
                    seed: int) -> str:
     return f"word2vec_wiki_d{vector_size}_w{window}_mc{min_count}_e{epochs}_sg{sg}_s{seed}"
@@ -86,7 +80,7 @@ def word2vec_model(vector_size: int = 100, window: int = 5, min_count: int = 3,
             path.unlink(missing_ok=True)
     model = Word2Vec(embedding_corpus(), vector_size=vector_size, window=window,
                      min_count=min_count, epochs=epochs, sg=sg, seed=seed, negative=negative,
-                     sample=sample, workers=1, hashfxn=stable_hash)
+                     sample=sample, workers=1)
     model.save(str(path))
     return model
 
@@ -95,7 +89,7 @@ def load_word2vec(vector_size: int = 100, window: int = 5, min_count: int = 3,
                   epochs: int = 10, sg: int = 1, seed: int = 0, rebuild: bool = False):
     """gensim KeyedVectors trained on `data.embedding_corpus()`, cached on disk (rebuilt if missing).
 
-    One worker thread and a stable hash make the vectors the same on every run and machine."""
+    One worker thread and gensim's seeded initialisation make the vectors the same on every run."""
     if importlib.util.find_spec("gensim") is None:
         raise MissingPackageError("gensim", "training Word2Vec")
     from gensim.models import KeyedVectors
