@@ -23,10 +23,13 @@ def test_lee_background_is_decoded_as_latin1():
     assert len(docs) == 300 and all(isinstance(d, str) and d for d in docs)
 
 
-def test_lee_similarity_is_symmetric():
+def test_lee_similarity_mirrors_the_files_upper_triangle():
     docs, sims = data.lee_similarity()
+    raw = np.loadtxt(data.gensim_datapath("similarities0-1.txt"))
     assert len(docs) == 50 and sims.shape == (50, 50)
-    assert np.allclose(sims, sims.T) and np.allclose(np.diag(sims), 1)
+    assert not np.tril(raw, -1).any(), "the file stores the upper triangle only"
+    assert np.array_equal(np.triu(sims), np.triu(raw))  # every judgement read, none changed
+    assert np.array_equal(np.tril(sims, -1), np.tril(raw.T, -1))  # ... and mirrored below
 
 
 def test_polarity():

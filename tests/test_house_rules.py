@@ -71,10 +71,14 @@ def test_notebook_ends_with_an_assert_based_claims_cell(path):
     last = claims[0]
     assert "claims.check(" in last, f"{path.name}: the claims cell must check claims"
     after = cells[next(i for i, c in enumerate(cells) if _source(c) == last) + 1:]
-    headings = [_source(c).lstrip() for c in after if c["cell_type"] == "markdown"]
-    assert all(c["cell_type"] == "markdown" for c in after) or \
-        any(h.startswith("## Exercises") for h in headings), \
-        f"{path.name}: only the exercises (and their self-checks) may follow the claims cell"
+    exercises = next((i for i, c in enumerate(after) if c["cell_type"] == "markdown"
+                      and _source(c).lstrip().startswith("## Exercises")), len(after))
+    lesson_code = [c for c in after[:exercises] if c["cell_type"] == "code"]
+    assert not lesson_code, (f"{path.name}: only markdown may sit between the claims cell and "
+                             "'## Exercises'; lesson code belongs before the claims")
+    later = [_source(c).lstrip().splitlines()[0] for c in after[exercises + 1:]
+             if c["cell_type"] == "markdown" and _source(c).lstrip().startswith("## ")]
+    assert not later, f"{path.name}: no new section after the exercises: {later}"
     assert re.search(r"^assert claims\.all_passed", last, flags=re.M), \
         f"{path.name}: the claims cell must end with `assert claims.all_passed, claims.failures`"
 
