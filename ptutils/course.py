@@ -178,6 +178,9 @@ def _plain_value(name: str, text: str, default: object) -> object:
         hint = f" (a string needs quotes: --set \"{name}='{text}'\")" if text.isidentifier() else ""
         raise ValueError(f"--set {name}={text}: not a plain Python value (a number, a quoted "
                          f"string, a list, a dict, True/False/None){hint}") from e
+    if isinstance(value, tuple):
+        raise ValueError(f"--set {name}={text}: papermill passes a tuple as a string; "
+                         f"write a list: --set '{name}={list(value)!r}'")
     same_kind = (type(value) is type(default) or default is None or value is None
                  or (isinstance(default, float) and type(value) is int))
     if not same_kind:

@@ -105,8 +105,13 @@ def _clean_wiki(markup: str) -> str:
 def _wiki_articles() -> tuple[Article, ...]:
     from gensim.corpora.wikicorpus import extract_pages
 
-    with bz2.open(gensim_datapath(WIKI_FILE), "rb") as f:
-        pages = list(extract_pages(f))
+    path = gensim_datapath(WIKI_FILE)
+    try:
+        with bz2.open(path, "rb") as f:
+            pages = list(extract_pages(f))
+    except (EOFError, OSError, ValueError) as e:  # truncated or not bzip2 at all
+        raise AssetError(f"{path.name} in gensim's test data ({path.parent}) is damaged ({e}); "
+                         "reinstall gensim: pip install --force-reinstall --no-deps gensim") from e
     arts = []
     for page in pages:
         title, markup = page[0], page[1]

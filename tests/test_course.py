@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -222,6 +223,8 @@ def test_set_parameters_errors_name_the_problem(tmp_path):
         course.set_parameters(nb, {"SEEDS": "[3, 4"})
     with pytest.raises(ValueError, match="SEEDS = \\[0, 1, 2\\] \\(list\\), got a int"):
         course.set_parameters(nb, {"SEEDS": "3"})
+    with pytest.raises(ValueError, match=r"tuple as a string; write a list: --set 'SEEDS=\[3, 4\]'"):
+        course.set_parameters(nb, {"SEEDS": "(3, 4)"})
     with pytest.raises(ValueError, match="a string needs quotes"):
         course.set_parameters(nb, {"SEEDS": "newsgroups"})
     bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
@@ -261,3 +264,18 @@ def test_a_dead_kernel_is_a_failed_notebook_not_a_crash(tmp_path):
     path = _write_nb(tmp_path / "01_dies.ipynb", "import os\nos._exit(1)")
     run = course.run_notebook(path, tmp_path / "out", timeout=60)
     assert run.status.startswith("failed") and run.claims_total is None
+
+
+@pytest.mark.parametrize("path", course.find_notebooks(Path(__file__).resolve().parents[1] / "notebooks"),
+                         ids=lambda p: p.name)
+def test_every_real_parameter_survives_papermills_injection(path):
+    """Each plain value of each notebook's parameters cell, passed back through --set, is
+    injected as the same value (papermill writes Python for ints, floats, strings, lists, dicts)."""
+    nb = nbformat.read(path, as_version=4)
+    source = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    plain = {k: v for k, v in course.parameter_values(source).items()
+             if not isinstance(v, course._Derived)}
+    assert plain, f"{path.name}: no plain parameters"
+    injected = course.set_parameters(nb, {k: repr(v) for k, v in plain.items()})
+    cell = next(c for c in injected.cells if "injected-parameters" in c.metadata["tags"])
+    assert course.parameter_values(cell.source) == plain

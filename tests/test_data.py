@@ -149,3 +149,17 @@ def test_check_labels_empty_or_2d(bad):
 def test_check_labels_negative():
     with pytest.raises(ValueError, match="negative"):
         data.check_labels([0, -1])
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not bzip2"])
+def test_a_damaged_wikipedia_file_names_the_file_and_the_fix(tmp_path, monkeypatch, damage):
+    real = data.gensim_datapath(data.WIKI_FILE).read_bytes()
+    bad = tmp_path / data.WIKI_FILE
+    bad.write_bytes(real[: len(real) // 2] if damage == "truncated" else b"<xml>not bz2</xml>")
+    monkeypatch.setattr(data, "gensim_datapath", lambda name: bad)
+    data._wiki_articles.cache_clear()
+    try:
+        with pytest.raises(AssetError, match=r"enwiki.*damaged.*pip install --force-reinstall"):
+            data.wiki_articles()
+    finally:
+        data._wiki_articles.cache_clear()

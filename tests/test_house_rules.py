@@ -130,8 +130,12 @@ def test_parameters_cell_holds_plain_values_only(path):
     tree = ast.parse(_source(cell))
     other = [ast.unparse(n).splitlines()[0] for n in tree.body
              if not isinstance(n, ast.Assign | ast.AnnAssign)]
-    derived = {k: v.expression for k, v in parameter_values(_source(cell)).items()
+    values = parameter_values(_source(cell))
+    derived = {k: v.expression for k, v in values.items()
                if not isinstance(v, int | float | str | bool | list | tuple | dict | type(None))}
+    tuples = [k for k, v in values.items() if isinstance(v, tuple)]
+    assert not tuples, (f"{path.name}: papermill passes a tuple as a string; write {tuples} "
+                        "as lists")
     assert not other and not derived, (
         f"{path.name}: the parameters cell must hold plain values only; move these to the next "
         f"cell: {other + [f'{k} = {e}' for k, e in derived.items()]}")

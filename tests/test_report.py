@@ -82,3 +82,23 @@ def test_results_page_for_a_notebook_that_did_not_run(tmp_path):
     run = course.NotebookRun("02_missing.ipynb", 0.0, 60, status="failed: boom")
     page = build_report([run], tmp_path / "executed", tmp_path / "r.html").read_text()
     assert "02_missing.ipynb" in page and "failed: boom" in page and "did not finish" in page
+
+
+def test_a_failing_claim_is_shown_as_failed_with_its_value(tmp_path):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _course_notebook(nbs)
+    path = nbs / "01_tiny.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].source = nb.cells[2].source.replace("loss < 0.3", "loss < 0.1")  # now it fails
+    nbformat.write(nb, path)
+    out = tmp_path / "build"
+    assert course.main(["--notebooks", str(nbs), "--out", str(out), "--tokens-per-s", "25000"]) == 1
+    page = (out / "results.html").read_text(encoding="utf-8")
+    at = page.rindex("the loss falls")  # its row in the claims table (the status names it too)
+    row = page[page.rindex("<tr>", 0, at): at]
+    assert "class='fail'" in row and "class='pass'" not in row
+    assert "0.1234 &lt; 0.3" in page and "1/2" in page  # the measured value and the count
+    executed = json.loads((out / "executed" / "01_tiny.ipynb").read_text())
+    rows, passed, total = read_record(executed)
+    assert [r.passed for r in rows] == [False, True] and (passed, total) == (1, 2)
