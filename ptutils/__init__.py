@@ -13,11 +13,11 @@ TextCNN`) and `gpt` (notebook 05's GPT for notebook 09's scripts: `from ptutils 
 from . import claims, data, device, evaluate, nsp, plot, pretrained, text, train, wordvec
 from .claims import Claims
 from .device import Env, choose_device, no_network, set_seed, setup, torch_threads
-from .errors import AssetError, ChecksumError, DeviceError, MissingPackageError
+from .errors import AssetError, ChecksumError, DataFileError, DeviceError, MissingPackageError
 
 __all__ = [
     "setup", "set_seed", "choose_device", "no_network", "torch_threads", "Env", "Claims",
-    "AssetError", "ChecksumError", "DeviceError", "MissingPackageError",
+    "AssetError", "ChecksumError", "DataFileError", "DeviceError", "MissingPackageError",
     "claims", "data", "device", "evaluate", "nsp", "plot", "pretrained", "text", "train",
     "wordvec",
 ]

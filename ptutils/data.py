@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import csv
 import functools
 import io
 import pickle
@@ -13,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import AssetError, MissingPackageError
+from .errors import AssetError, DataFileError, MissingPackageError
 
 __all__ = [
     "Article", "gensim_datapath", "read_text", "tokenize", "split_sentences", "wiki_articles",
     "wiki_sentences", "lee_background", "lee_similarity", "polarity", "mini_newsgroups",
     "digits", "benchmark_path", "embedding_corpus", "check_labels", "restricted_loads",
-    "WIKI_FILE",
+    "WIKI_FILE", "TASKS", "load_task", "read_labelled_file", "check_class_counts",
 ]
 
 WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
@@ -254,3 +255,128 @@ def check_labels(y, name: str = "y") -> np.ndarray:
     if arr.min() < 0:
         raise ValueError(f"{name} has negative class ids ({arr.min()}); use 0..K-1")
     return arr
+
+
+# --- labelled text tasks: the built-in ones, or your own CSV/TSV file -------------------------
+
+TASKS = ("polarity", "newsgroups")  # the built-in labelled tasks; anything else is a file path
+
+
+def load_task(task: str, text_column: str = "text", label_column: str = "label",
+              encoding: str = "utf-8") -> tuple[list[str], np.ndarray, list[str]]:
+    """(texts, labels 0..K-1, class names) of a built-in task or of a CSV/TSV file's path."""
+    if task == "polarity":
+        texts, y = polarity()
+        return texts, y, ["negative", "positive"]
+    if task == "newsgroups":
+        return mini_newsgroups()
+    if not any(sep in str(task) for sep in "/\\.") and not Path(task).exists():
+        raise DataFileError(f"unknown task {task!r}: use one of {', '.join(TASKS)}, or the path of "
+                            "a CSV/TSV file with a text column and a label column")
+    return read_labelled_file(task, text_column, label_column, encoding)
+
+
+def _delimiter(path: Path, sample: str) -> str:
+    """Tab for .tsv/.tab, comma for .csv, else whichever of tab, comma, semicolon the file uses."""
+    suffix = path.suffix.lower()
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    if suffix == ".csv":
+        return ","
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="\t,;").delimiter
+    except csv.Error:
+        return ","
+
+
+def _decode(path: Path, encoding: str) -> str:
+    """The file's text; a clear error for a missing file or the wrong encoding."""
+    if not path.is_file():
+        raise DataFileError(f"{path}: no such file; check the path (relative paths start from "
+                            f"the notebook's folder, here {Path.cwd()})")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in
+                          ("utf-8", "utf8") else encoding)
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataFileError(
+            f"{path.name} is not valid {encoding}: byte 0x{raw[e.start]:02x} on line {line}. "
+            "Try encoding='latin-1' (Western European; 'cp1252' for Windows files), or re-save "
+            "the file as UTF-8") from e
+
+
+def _label_values(labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Class ids 0..K-1 and class names: numeric labels in numeric order, else sorted strings."""
+    try:
+        keys = [int(v) for v in labels]
+        names = [str(v) for v in sorted(set(keys))]
+        lookup = {k: i for i, k in enumerate(sorted(set(keys)))}
+        return np.array([lookup[k] for k in keys], dtype=np.int64), names
+    except ValueError:
+        names = sorted(set(labels))
+        lookup = {n: i for i, n in enumerate(names)}
+        return np.array([lookup[v] for v in labels], dtype=np.int64), names
+
+
+def read_labelled_file(path: str | Path, text_column: str = "text", label_column: str = "label",
+                       encoding: str = "utf-8") -> tuple[list[str], np.ndarray, list[str]]:
+    """(texts, labels 0..K-1, class names) of a CSV/TSV file with a header row.
+
+    Labels may be strings or integers, 2 or more classes. Every problem is a DataFileError that
+    names the file, the row (counting the header as row 1) and the fix; nothing is half-read.
+    """
+    path = Path(path)
+    text = _decode(path, encoding)
+    rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(path, text[:4096])))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]  # blank lines
+    if not rows:
+        raise DataFileError(f"{path.name} is empty; it needs a header row "
+                            f"({text_column},{label_column}) and one row per text")
+    header = [h.strip() for h in rows[0]]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise DataFileError(f"{path.name}: the header names {repeated} more than once; give "
+                            "each column its own name")
+    missing = [c for c in (text_column, label_column) if c not in header]
+    if missing:
+        raise DataFileError(
+            f"{path.name} has no column {missing[0]!r}; its columns are {header}. Pass "
+            f"text_column=... and label_column=... (or rename the columns); a file without a "
+            f"header row needs one added")
+    ti, li = header.index(text_column), header.index(label_column)
+    texts, labels, empty = [], [], []
+    for n, row in enumerate(rows[1:], start=2):
+        if [c.strip() for c in row] == header:
+            raise DataFileError(f"{path.name}, row {n}: the header row appears again (two files "
+                                "joined?); delete the repeated header")
+        if len(row) != len(header):
+            raise DataFileError(
+                f"{path.name}, row {n}: {len(row)} fields where the header has {len(header)}; "
+                "a text containing the delimiter must be quoted (\"...\")")
+        if not row[ti].strip() or not row[li].strip():
+            empty.append(n)
+        texts.append(row[ti].strip())
+        labels.append(row[li].strip())
+    if empty:
+        raise DataFileError(f"{path.name}: rows {empty[:10]}{' ...' if len(empty) > 10 else ''} "
+                            f"have an empty {text_column!r} or {label_column!r}; fill or delete "
+                            f"them ({len(empty)} in all)")
+    if not texts:
+        raise DataFileError(f"{path.name} has a header but no rows of data")
+    y, names = _label_values(labels)
+    if len(names) < 2:
+        raise DataFileError(f"{path.name}: every row has the label {names[0]!r}; a classifier "
+                            "needs at least 2 classes")
+    return texts, y, names
+
+
+def check_class_counts(y, class_names: list[str], needed: int, purpose: str) -> None:
+    """A clear error when a class has fewer than `needed` examples for `purpose`."""
+    counts = np.bincount(check_labels(y), minlength=len(class_names))
+    short = {class_names[k]: int(c) for k, c in enumerate(counts) if c < needed}
+    if short:
+        raise DataFileError(
+            f"{purpose} needs at least {needed} examples of every class; too few: {short}. "
+            "Add examples of those classes, merge or drop them, or lower the split sizes in the "
+            "parameters cell")

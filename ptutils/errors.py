@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AssetError", "MissingPackageError", "ChecksumError", "DeviceError"]
+__all__ = ["AssetError", "MissingPackageError", "ChecksumError", "DeviceError", "DataFileError"]
 
 
 class AssetError(RuntimeError):
@@ -27,3 +27,7 @@ class ChecksumError(AssetError):
 
 class DeviceError(ValueError):
     """An unknown or unavailable device was requested."""
+
+
+class DataFileError(ValueError):
+    """A user's labelled-text file cannot be used as it is (the message names the file and fix)."""

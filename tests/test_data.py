@@ -1,6 +1,7 @@
 import pickle
 import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -163,3 +164,83 @@ def test_a_damaged_wikipedia_file_names_the_file_and_the_fix(tmp_path, monkeypat
             data.wiki_articles()
     finally:
         data._wiki_articles.cache_clear()
+
+
+# --- your own labelled texts: load_task and read_labelled_file --------------------------------
+
+from ptutils import DataFileError  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+
+
+def _write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_load_task_reads_the_built_in_tasks_and_the_example_files():
+    texts, y, names = data.load_task("polarity")
+    assert len(texts) == 200 and names == ["negative", "positive"]
+    texts, y, names = data.load_task(str(EXAMPLES / "wiki_vs_news.csv"))
+    assert names == ["news", "wikipedia"] and np.bincount(y).tolist() == [60, 60]
+    texts, y, names = data.load_task(str(EXAMPLES / "three_sources.tsv"))
+    assert names == ["movie review", "news", "wikipedia"] and len(texts) == 180
+    assert all(isinstance(t, str) and t for t in texts)
+
+
+def test_integer_labels_keep_their_numeric_order_and_other_columns_are_ignored(tmp_path):
+    path = _write(tmp_path, "ints.csv", 'id,label,text\n1,10,"ten, quoted"\n2,2,two\n3,10,x\n')
+    texts, y, names = data.read_labelled_file(path)
+    assert names == ["2", "10"] and y.tolist() == [1, 0, 1] and texts[0] == "ten, quoted"
+
+
+def test_other_column_names_and_a_sniffed_delimiter(tmp_path):
+    path = _write(tmp_path, "reviews.txt", "review;stars\ngood film;5\nbad film;1\n")
+    texts, y, names = data.read_labelled_file(path, text_column="review", label_column="stars")
+    assert texts == ["good film", "bad film"] and names == ["1", "5"]
+
+
+def test_a_utf8_bom_is_not_part_of_the_first_column(tmp_path):
+    path = _write(tmp_path, "bom.csv", "\ufefftext,label\nhello,a\nbye,b\n")
+    assert data.read_labelled_file(path)[0] == ["hello", "bye"]
+
+
+@pytest.mark.parametrize("name, content, match", [
+    ("no_col.csv", "sentence,label\nhi,a\nho,b\n",
+     r"no_col.csv has no column 'text'; its columns are \['sentence', 'label'\].*text_column="),
+    ("empty_text.csv", "text,label\nhi,a\n  ,b\nho,\n",
+     r"empty_text.csv: rows \[3, 4\] have an empty 'text' or 'label'"),
+    ("one_class.csv", "text,label\nhi,a\nho,a\n", r"every row has the label 'a'.*at least 2"),
+    ("dup_cols.csv", "text,label,text\nhi,a,x\n", r"header names \['text'\] more than once"),
+    ("joined.csv", "text,label\nhi,a\ntext,label\nho,b\n", r"joined.csv, row 3: the header row"),
+    ("fields.csv", "text,label\nhi, there,a\n", r"fields.csv, row 2: 3 fields.*quoted"),
+    ("empty.csv", "", r"empty.csv is empty"),
+    ("header_only.tsv", "text\tlabel\n", r"has a header but no rows"),
+])
+def test_bad_files_get_an_error_naming_the_file_row_and_fix(tmp_path, name, content, match):
+    with pytest.raises(DataFileError, match=match):
+        data.read_labelled_file(_write(tmp_path, name, content))
+
+
+def test_a_non_utf8_file_says_which_encoding_to_try(tmp_path):
+    path = _write(tmp_path, "latin.csv", "text,label\ncaf\u00e9 cr\u00e8me,a\nok,b\n", "latin-1")
+    with pytest.raises(DataFileError, match=r"latin.csv is not valid utf-8: byte 0xe9 on line 2"
+                                            r".*encoding='latin-1'"):
+        data.read_labelled_file(path)
+    assert data.read_labelled_file(path, encoding="latin-1")[0][0] == "caf\u00e9 cr\u00e8me"
+
+
+def test_a_missing_file_and_an_unknown_task_name(tmp_path):
+    with pytest.raises(DataFileError, match=r"nope.csv: no such file"):
+        data.load_task(str(tmp_path / "nope.csv"))
+    with pytest.raises(DataFileError, match=r"unknown task 'sentiment': use one of polarity, "
+                                            r"newsgroups, or the path"):
+        data.load_task("sentiment")
+
+
+def test_check_class_counts_says_how_many_are_needed():
+    data.check_class_counts(np.array([0, 0, 1, 1]), ["a", "b"], 2, "a 2-per-class test set")
+    with pytest.raises(DataFileError, match=r"a 5-fold split needs at least 5 examples of every "
+                                            r"class; too few: \{'b': 2\}"):
+        data.check_class_counts(np.array([0] * 9 + [1, 1]), ["a", "b"], 5, "a 5-fold split")
