@@ -58,9 +58,17 @@ def read_executed(path: str | Path) -> NotebookResult:
     return NotebookResult(path.name, title, record[0] if record else [], figures)
 
 
-_STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem}
-.pass{color:#176317}.fail{color:#a11}img{max-width:100%}section{margin-bottom:2.5rem}"""
+_STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 .75rem;
+line-height:1.4}.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0}
+td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}.pass{color:#176317}
+.fail{color:#a11;font-weight:600}img{max-width:100%;height:auto}section{margin-bottom:2.5rem}
+nav ol{padding-left:1.5rem}#failed{border:2px solid #a11;padding:.25rem 1rem}
+@media (max-width:40rem){body{font-size:15px}td,th{padding:.2rem .3rem}}"""
+
+
+def _table(head: str, rows: str) -> str:
+    """A table that scrolls sideways on a narrow screen instead of widening the page."""
+    return f"<div class='scroll'><table>{head}{rows}</table></div>"
 
 
 def _seconds(run) -> str:
@@ -83,28 +91,38 @@ def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path,
     """
     executed_dir, out = Path(executed_dir), Path(out)
     esc = html.escape
-    rows, sections = [], []
+    rows, sections, toc, failed = [], [], [], []
     for run in runs:
         nb_path = executed_dir / run.notebook
         res = read_executed(nb_path) if nb_path.exists() else NotebookResult(run.notebook, "")
+        anchor = esc(run.notebook)
         n_pass = sum(c.passed for c in res.claims)
-        rows.append(f"<tr><td><a href='#{esc(run.notebook)}'>{esc(run.notebook)}</a></td>"
+        rows.append(f"<tr><td><a href='#{anchor}'>{anchor}</a></td>"
                     f"<td>{run.seconds:.0f} s</td><td>{_norm_cell(run)}</td>"
                     f"<td>{run.budget_s:.0f} s</td><td>{n_pass}/{len(res.claims)}</td>"
                     f"<td>{esc(run.status)}</td>"
                     f"<td>{esc(getattr(run, 'slowest', ''))}</td></tr>")
+        toc.append(f"<li><a href='#{anchor}'>{esc(res.title or run.notebook)}</a> "
+                   f"({n_pass}/{len(res.claims)} claims)</li>")
+        failed += [f"<li><a href='#{anchor}'>{anchor}</a>: {esc(c.name)} "
+                   f"<span class='fail'>[{esc(c.measured)}]</span></li>"
+                   for c in res.claims if not c.passed]
+        ordered = sorted(res.claims, key=lambda c: c.passed)  # failed claims first
         claims = "".join(f"<tr><td class='{'pass' if c.passed else 'fail'}'>"
                          f"{'PASS' if c.passed else 'FAIL'}</td><td>{esc(c.name)}</td>"
-                         f"<td>{esc(c.measured)}</td></tr>" for c in res.claims)
+                         f"<td>{esc(c.measured)}</td></tr>" for c in ordered)
         sections.append(
-            f"<section id='{esc(run.notebook)}'><h2>{esc(res.title or run.notebook)}</h2>"
-            f"<p>{esc(run.notebook)}: {esc(_seconds(run))} of a {run.budget_s:.0f} s budget "
+            f"<section id='{anchor}'><h2>{esc(res.title or run.notebook)}</h2>"
+            f"<p>{anchor}: {esc(_seconds(run))} of a {run.budget_s:.0f} s budget "
             f"({esc(run.status)})</p>"
-            + (f"<table><tr><th></th><th>claim</th><th>measured</th></tr>{claims}</table>"
-               if claims else "<p>No claims were printed (the notebook did not finish).</p>")
+            + (_table("<tr><th></th><th>claim</th><th>measured</th></tr>", claims)
+               if claims else "<p>No claims were recorded (the notebook did not finish).</p>")
             + "".join(f"<figure>{f}</figure>" for f in res.figures) + "</section>")
     total = sum(r.seconds for r in runs)
+    failed_html = (f"<section id='failed'><h2>Claims that failed ({len(failed)})</h2>"
+                   f"<ul>{''.join(failed)}</ul></section>" if failed else "")
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>Course results</title><style>{_STYLE}</style></head><body>"
             f"<h1>Pre-training and fine-tuning: course results</h1>"
             f"<p>Built from the executed notebooks in {esc(str(executed_dir))}; "
@@ -112,9 +130,12 @@ def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path,
             + (f"<p>This machine: {esc(speed.describe())}. Normalised seconds are wall seconds "
                f"x {speed.factor:.2f}: the time on the reference machine, the unit of the "
                f"budgets.</p>" if speed else "")
-            + f"<table><tr><th>notebook</th><th>wall</th><th>normalised</th><th>budget</th>"
-            f"<th>claims</th><th>status</th><th>slowest cells [index] wall</th></tr>"
-            f"{''.join(rows)}</table>{''.join(sections)}</body></html>")
+            + failed_html
+            + f"<nav><h2>Contents</h2><ol>{''.join(toc)}</ol></nav>"
+            + _table("<tr><th>notebook</th><th>wall</th><th>normalised</th><th>budget</th>"
+                     "<th>claims</th><th>status</th><th>slowest cells [index] wall</th></tr>",
+                     "".join(rows))
+            + f"{''.join(sections)}</body></html>")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out

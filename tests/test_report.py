@@ -99,6 +99,7 @@ def test_a_failing_claim_is_shown_as_failed_with_its_value(tmp_path):
     row = page[page.rindex("<tr>", 0, at): at]
     assert "class='fail'" in row and "class='pass'" not in row
     assert "0.1234 &lt; 0.3" in page and "1/2" in page  # the measured value and the count
+    assert page.index("Claims that failed (1)") < page.index("<h2>Contents</h2>")  # first
     executed = json.loads((out / "executed" / "01_tiny.ipynb").read_text())
     rows, passed, total = read_record(executed)
     assert [r.passed for r in rows] == [False, True] and (passed, total) == (1, 2)
