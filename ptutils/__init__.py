@@ -1,13 +1,16 @@
 """ptutils: the thin helpers behind the pre-training and fine-tuning course.
 
-Modules, one job each: `device` (seeds, device, environment report), `data` (offline corpora,
-label checks), `text` (vocabulary and padding), `pretrained` (offline weights), `wordvec` (word
-vectors as gensim KeyedVectors, a cached Word2Vec), `nsp` (next-sentence pairs), `train` (a small
-loop), `evaluate` (cross-validation, intervals), `plot` (pictures), `claims` (the claims cell),
-`course` (run every notebook), `speed` (the machine's reference speed, for budgets that travel),
-`report` (the results page), and two that load torch and are
-therefore imported explicitly: `models` (shared baselines: `from ptutils.models import
-TextCNN`) and `gpt` (notebook 05's GPT for notebook 09's scripts: `from ptutils import gpt`).
+What the notebooks import (one job each):
+  device (seeds, device, threads, environment report: `ptutils.setup`), data (offline corpora,
+  your own CSV/TSV tasks, label checks), text (vocabulary and padding), pretrained (offline
+  weights and caches), wordvec (word vectors as gensim KeyedVectors, a cached Word2Vec), nsp
+  (next-sentence pairs), train (a small loop), evaluate (cross-validation, a paired bootstrap),
+  plot (pictures), claims (the claims cell); and two that load torch, imported explicitly:
+  models (`from ptutils.models import TextCNN`) and gpt (notebook 05's GPT for 09's scripts).
+
+The machinery that runs the course (no lesson depends on it; notebook 00 only reads times):
+  course (run every notebook, budgets), speed (the machine's reference speed), report (the
+  results page), workshop (learner edition, instructor notes).
 """
 
 from . import claims, data, device, evaluate, nsp, plot, pretrained, text, train, wordvec

@@ -172,3 +172,21 @@ def test_install_script_refuses_an_old_python(tmp_path):
     old.chmod(0o755)
     result = _install_check(tmp_path / "venv", PYTHON=str(old))
     assert result.returncode == 1 and "older than 3.11.5" in result.stderr
+
+
+LESSON_MODULES = {"device", "data", "text", "pretrained", "wordvec", "nsp", "train", "evaluate",
+                  "plot", "claims", "models", "gpt", "errors"}
+MACHINERY_MODULES = {"course", "speed", "report", "workshop"}
+
+
+def test_the_package_boundary_lessons_never_import_the_machinery():
+    found = {p.stem for p in (ROOT / "ptutils").glob("*.py")} - {"__init__"}
+    assert found == LESSON_MODULES | MACHINERY_MODULES, (
+        f"new or removed modules: {sorted(found ^ (LESSON_MODULES | MACHINERY_MODULES))}; list "
+        "each as a lesson module or as machinery here and in ptutils/__init__.py")
+    for name in LESSON_MODULES:
+        source = (ROOT / "ptutils" / f"{name}.py").read_text(encoding="utf-8")
+        imported = set(re.findall(r"^\s*from \.(\w+) import|^\s*from ptutils\.(\w+)", source,
+                                  flags=re.M))
+        uses = {m for pair in imported for m in pair if m} & MACHINERY_MODULES
+        assert not uses, f"ptutils/{name}.py imports machinery: {sorted(uses)}"
