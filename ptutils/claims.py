@@ -22,6 +22,7 @@ class Claim:
     name: str
     passed: bool
     measured: str
+    applies: bool = True  # False: measured on data the claim was not written for
 
     def line(self) -> str:
         """The printed form: 'PASS  name  [measured]'."""
@@ -31,21 +32,27 @@ class Claim:
 
 @dataclass
 class Claims:
-    """Collects claims; `summary()` prints them and the CLAIMS line; then `assert claims.all_passed`."""
+    """Collects claims; `summary()` prints them and the CLAIMS line; then `assert claims.all_passed`.
+
+    `Claims(applies=False, why=...)` is for data the claims were not written for (a learner's own
+    file): each claim is still measured and printed, marked `n/a`, and none can fail the run.
+    """
 
     rows: list[Claim] = field(default_factory=list)
+    applies: bool = True
+    why: str = ""
 
     def check(self, name: str, passed: bool, measured: str = "") -> bool:
-        """Record one claim and print it with PASS or FAIL."""
+        """Record one claim and print it with PASS or FAIL (n/a where the claims do not apply)."""
         row = Claim(name, bool(passed), measured)
         self.rows.append(row)
-        print(row.line())
+        print(row.line() if self.applies else "n/a   " + row.line()[6:])
         return row.passed
 
     @property
     def all_passed(self) -> bool:
-        """True when at least one claim was checked and every one held."""
-        return bool(self.rows) and all(r.passed for r in self.rows)
+        """True when at least one claim was checked and every one held (or they do not apply)."""
+        return bool(self.rows) and (not self.applies or all(r.passed for r in self.rows))
 
     @property
     def failures(self) -> list[str]:
@@ -53,13 +60,18 @@ class Claims:
         return [f"{r.name} [{r.measured}]" for r in self.rows if not r.passed]
 
     def record(self) -> dict:
-        """The structured record: {'passed': k, 'total': n, 'claims': [Claim as a dict, ...]}."""
-        return {"passed": sum(r.passed for r in self.rows), "total": len(self.rows),
-                "claims": [asdict(r) for r in self.rows]}
+        """The structured record: {'passed': k, 'total': n, 'claims': [Claim as a dict, ...]},
+        with 'applies': False and the reason when the claims were not written for this data."""
+        record = {"passed": sum(r.passed for r in self.rows), "total": len(self.rows),
+                  "claims": [{k: v for k, v in asdict(r).items() if k != "applies"}
+                             for r in self.rows]}
+        return record if self.applies else record | {"applies": False, "why": self.why}
 
     def summary(self) -> str:
         """Show the CLAIMS line; in a notebook, as the structured record the runner reads."""
         line = CLAIMS_LINE.format(passed=sum(r.passed for r in self.rows), total=len(self.rows))
+        if not self.applies:
+            line += f" (not applicable: {self.why or 'not the data they were written for'})"
         shell = _ipython()
         if shell is not None and getattr(shell, "kernel", None) is not None:
             from IPython.display import display
@@ -82,6 +94,7 @@ def _ipython():
 def read_record(nb) -> tuple[list[Claim], int, int] | None:
     """(claims, passed, total) from an executed notebook's last claims record, else None.
 
+    Where the claims did not apply (a learner's own data), passed == total: none can fail.
     `nb` is a notebook as nbformat reads it (or its JSON as a dict).
     """
     found = None
@@ -93,5 +106,7 @@ def read_record(nb) -> tuple[list[Claim], int, int] | None:
                 found = data[CLAIMS_MIME]
     if found is None:
         return None
-    rows = [Claim(c["name"], bool(c["passed"]), c.get("measured", "")) for c in found["claims"]]
-    return rows, int(found["passed"]), int(found["total"])
+    applies = found.get("applies", True)
+    rows = [Claim(c["name"], bool(c["passed"]), c.get("measured", ""), applies)
+            for c in found["claims"]]
+    return rows, int(found["total"] if not applies else found["passed"]), int(found["total"])

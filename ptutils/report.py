@@ -66,6 +66,11 @@ nav ol{padding-left:1.5rem}#failed{border:2px solid #a11;padding:.25rem 1rem}
 @media (max-width:40rem){body{font-size:15px}td,th{padding:.2rem .3rem}}"""
 
 
+def _verdict(claim: Claim) -> str:
+    """PASS, FAIL, or N/A for a claim measured on data it was not written for."""
+    return "N/A" if not claim.applies else "PASS" if claim.passed else "FAIL"
+
+
 def _table(head: str, rows: str) -> str:
     """A table that scrolls sideways on a narrow screen instead of widening the page."""
     return f"<div class='scroll'><table>{head}{rows}</table></div>"
@@ -96,7 +101,7 @@ def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path,
         nb_path = executed_dir / run.notebook
         res = read_executed(nb_path) if nb_path.exists() else NotebookResult(run.notebook, "")
         anchor = esc(run.notebook)
-        n_pass = sum(c.passed for c in res.claims)
+        n_pass = sum(c.passed or not c.applies for c in res.claims)
         rows.append(f"<tr><td><a href='#{anchor}'>{anchor}</a></td>"
                     f"<td>{run.seconds:.0f} s</td><td>{_norm_cell(run)}</td>"
                     f"<td>{run.budget_s:.0f} s</td><td>{n_pass}/{len(res.claims)}</td>"
@@ -106,11 +111,11 @@ def build_report(runs: Sequence, executed_dir: str | Path, out: str | Path,
                    f"({n_pass}/{len(res.claims)} claims)</li>")
         failed += [f"<li><a href='#{anchor}'>{anchor}</a>: {esc(c.name)} "
                    f"<span class='fail'>[{esc(c.measured)}]</span></li>"
-                   for c in res.claims if not c.passed]
-        ordered = sorted(res.claims, key=lambda c: c.passed)  # failed claims first
-        claims = "".join(f"<tr><td class='{'pass' if c.passed else 'fail'}'>"
-                         f"{'PASS' if c.passed else 'FAIL'}</td><td>{esc(c.name)}</td>"
-                         f"<td>{esc(c.measured)}</td></tr>" for c in ordered)
+                   for c in res.claims if c.applies and not c.passed]
+        ordered = sorted(res.claims, key=lambda c: c.passed or not c.applies)  # failed first
+        claims = "".join(f"<tr><td class='{_verdict(c).lower()}'>{_verdict(c)}</td>"
+                         f"<td>{esc(c.name)}</td><td>{esc(c.measured)}</td></tr>"
+                         for c in ordered)
         sections.append(
             f"<section id='{anchor}'><h2>{esc(res.title or run.notebook)}</h2>"
             f"<p>{anchor}: {esc(_seconds(run))} of a {run.budget_s:.0f} s budget "

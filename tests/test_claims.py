@@ -67,3 +67,19 @@ def test_summary_outside_a_kernel_prints_the_line(capsys):
     c.check("holds", True)
     c.summary()
     assert capsys.readouterr().out.endswith("CLAIMS: 1/1 passed\n")
+
+
+def test_claims_that_do_not_apply_are_measured_but_cannot_fail(capsys):
+    from ptutils.claims import CLAIMS_MIME, read_record
+
+    c = Claims(applies=False, why="your own data")
+    c.check("polarity beats chance", False, "0.48")
+    assert c.all_passed
+    line = c.summary()
+    assert line == "CLAIMS: 0/1 passed (not applicable: your own data)"
+    assert "n/a   polarity beats chance  [0.48]" in capsys.readouterr().out
+    nb = _executed({"output_type": "display_data", "data": {CLAIMS_MIME: c.record()},
+                    "metadata": {}})
+    rows, passed, total = read_record(nb)
+    assert (passed, total) == (1, 1) and rows[0].measured == "0.48" and not rows[0].applies
+    assert not Claims(applies=False).all_passed  # still no claims, no pass
