@@ -2,8 +2,9 @@
 
 A training step is forward + cross-entropy + backward + AdamW (notebook 05's parameter groups),
 on random tokens, at notebook 05's size by default: 4 layers, 4 heads, 128 wide, batch 12 x 64
-characters, vocabulary 96, bias-free layers and the exact GELU (notebook 05's config, and
-nanoGPT's CPU recipe). Each variant is timed in repeats of `--steps` steps, the variants
+characters, vocabulary 96 and the exact GELU (notebook 05's and nanoGPT's). Layers are bias-free
+by default (nanoGPT's CPU recipe); notebook 05 keeps its biases: `--bias true`, or `--bias both`
+to time the two. Each variant is timed in repeats of `--steps` steps, the variants
 alternating within every repeat (so a slow spell on a shared machine hits them all), and the
 median tokens/s of each is printed.
 
@@ -22,8 +23,8 @@ import importlib.util
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
