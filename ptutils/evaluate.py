@@ -1,4 +1,4 @@
-"""Judging a model: cross-validation, bootstrap intervals and paired tests on one test set."""
+"""Judging a model: cross-validation, and a paired bootstrap of two models on one test set."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import numpy as np
 
 from .data import check_labels
 
-__all__ = ["CVResult", "cross_validate", "BootstrapCI", "PairedBootstrap", "McNemar",
-           "bootstrap_ci", "paired_bootstrap", "mcnemar"]
+__all__ = ["CVResult", "cross_validate", "PairedBootstrap", "paired_bootstrap"]
 
 
 @dataclass
@@ -53,22 +52,6 @@ def cross_validate(fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray], 
     return CVResult(scores)
 
 
-class BootstrapCI(NamedTuple):
-    """A metric on the whole test set and its bootstrap percentile interval."""
-
-    estimate: float
-    low: float
-    high: float
-
-    @property
-    def width(self) -> float:
-        """high - low."""
-        return self.high - self.low
-
-    def __str__(self) -> str:
-        return f"{self.estimate:.3f} [{self.low:.3f}, {self.high:.3f}]"
-
-
 class PairedBootstrap(NamedTuple):
     """metric(A) - metric(B) on one test set, its interval, and P(A does not beat B)."""
 
@@ -79,14 +62,6 @@ class PairedBootstrap(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.diff:+.3f} [{self.low:+.3f}, {self.high:+.3f}], p = {self.p_value:.3f}"
-
-
-class McNemar(NamedTuple):
-    """Items only A got right, items only B got right, and the exact two-sided p-value."""
-
-    a_only: int
-    b_only: int
-    p_value: float
 
 
 def _check_predictions(y_true, *preds) -> tuple[np.ndarray, ...]:
@@ -114,19 +89,6 @@ def _resamples(n: int, n_boot: int, alpha: float, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
 
 
-def bootstrap_ci(y_true, y_pred, metric: Callable | None = None, n_boot: int = 1000,
-                 alpha: float = 0.05, seed: int = 0) -> BootstrapCI:
-    """metric(y_true, y_pred) (default accuracy) with a (1 - alpha) bootstrap percentile interval."""
-    from sklearn.metrics import accuracy_score
-
-    metric = metric or accuracy_score
-    y_true, y_pred = _check_predictions(y_true, y_pred)
-    idx = _resamples(len(y_true), n_boot, alpha, seed)
-    scores = [metric(y_true[i], y_pred[i]) for i in idx]
-    low, high = np.quantile(scores, [alpha / 2, 1 - alpha / 2])
-    return BootstrapCI(float(metric(y_true, y_pred)), float(low), float(high))
-
-
 def paired_bootstrap(y_true, pred_a, pred_b, metric: Callable | None = None,
                      n_boot: int = 1000, alpha: float = 0.05, seed: int = 0) -> PairedBootstrap:
     """metric(A) - metric(B) resampling the same test items for both; one-sided p for A > B."""
@@ -140,15 +102,3 @@ def paired_bootstrap(y_true, pred_a, pred_b, metric: Callable | None = None,
     p_value = (1 + np.sum(diffs <= 0)) / (1 + n_boot)  # share of resamples where A is not better
     diff = metric(y_true, pred_a) - metric(y_true, pred_b)
     return PairedBootstrap(float(diff), float(low), float(high), float(p_value))
-
-
-def mcnemar(y_true, pred_a, pred_b) -> McNemar:
-    """McNemar's exact test: do A and B err on the same items as often as chance allows?"""
-    from scipy.stats import binomtest
-
-    y_true, pred_a, pred_b = _check_predictions(y_true, pred_a, pred_b)
-    right_a, right_b = pred_a == y_true, pred_b == y_true
-    a_only, b_only = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
-    n = a_only + b_only
-    p_value = 1.0 if n == 0 else float(binomtest(a_only, n, 0.5).pvalue)
-    return McNemar(a_only, b_only, p_value)

@@ -1,4 +1,4 @@
-"""Tests for ptutils.evaluate: cross-validation."""
+"""Tests for ptutils.evaluate: cross-validation and the paired bootstrap."""
 
 import numpy as np
 import pytest
@@ -39,7 +39,7 @@ def test_cross_validate_custom_metric():
     assert isinstance(res, CVResult) and res.mean == 1.0
 
 
-# --- bootstrap intervals and paired tests on one test set ---
+# --- the paired bootstrap of two models on one test set ---
 
 def _perfect_and_random(n: int = 200, seed: int = 0):
     rng = np.random.default_rng(seed)
@@ -47,79 +47,57 @@ def _perfect_and_random(n: int = 200, seed: int = 0):
     return y, y.copy(), rng.integers(0, 2, n)
 
 
-def test_bootstrap_ci_perfect_and_random_predictors():
-    y, perfect, rand = _perfect_and_random()
-    assert tuple(ev.bootstrap_ci(y, perfect)) == (1.0, 1.0, 1.0)
-    ci = ev.bootstrap_ci(y, rand, n_boot=500)
-    assert isinstance(ci, ev.BootstrapCI) and ci.low <= ci.estimate <= ci.high
-    assert ci.low < 0.5 < ci.high and 0.05 < ci.width < 0.25  # ~ 4 sd of 0.035
-    assert "[" in str(ci)
-
-
-def test_bootstrap_ci_is_deterministic_for_a_seed_and_takes_a_metric():
-    from sklearn.metrics import f1_score, roc_auc_score
-
-    y, _, rand = _perfect_and_random()
-    assert ev.bootstrap_ci(y, rand, n_boot=200, seed=3) == ev.bootstrap_ci(y, rand, n_boot=200, seed=3)
-    f1 = ev.bootstrap_ci(y, rand, metric=f1_score, n_boot=200)
-    assert f1.estimate == pytest.approx(f1_score(y, rand))
-    scores = y + np.random.default_rng(1).normal(0, 0.5, len(y))  # float scores are accepted
-    assert ev.bootstrap_ci(y, scores, metric=roc_auc_score, n_boot=200).low > 0.7
-
-
-def test_bootstrap_ci_narrows_with_more_test_items():
-    rng = np.random.default_rng(0)
-    widths = []
-    for n in (40, 1000):
-        y = rng.integers(0, 2, n)
-        pred = np.where(rng.random(n) < 0.8, y, 1 - y)  # right 80 % of the time
-        widths.append(ev.bootstrap_ci(y, pred, n_boot=500).width)
-    assert widths[0] > 3 * widths[1]  # width ~ 1 / sqrt(n): 5x here
-
-
-def test_paired_bootstrap_and_mcnemar_perfect_vs_random():
+def test_paired_bootstrap_perfect_vs_random():
     y, perfect, rand = _perfect_and_random()
     res = ev.paired_bootstrap(y, perfect, rand, n_boot=500)
+    assert isinstance(res, ev.PairedBootstrap)
     assert res.diff == pytest.approx(1 - np.mean(rand == y))
     assert res.low <= res.diff <= res.high and res.low > 0.3 and res.p_value < 0.01
     assert ev.paired_bootstrap(y, rand, perfect, n_boot=500).p_value == 1.0
-    mc = ev.mcnemar(y, perfect, rand)
-    assert mc.a_only == np.sum(rand != y) and mc.b_only == 0 and mc.p_value < 1e-10
+    assert "p = " in str(res)
 
 
-def test_paired_tests_find_no_difference_between_identical_models():
+def test_paired_bootstrap_finds_no_difference_between_identical_models():
     y, _, rand = _perfect_and_random()
     res = ev.paired_bootstrap(y, rand, rand, n_boot=200, seed=1)
     assert (res.diff, res.low, res.high) == (0.0, 0.0, 0.0) and res.p_value == 1.0
-    assert tuple(ev.mcnemar(y, rand, rand)) == (0, 0, 1.0)
     assert (ev.paired_bootstrap(y, rand, 1 - y, n_boot=100, seed=2)
             == ev.paired_bootstrap(y, rand, 1 - y, n_boot=100, seed=2))
 
 
-def test_mcnemar_matches_the_exact_binomial_test():
-    from scipy.stats import binomtest
+def test_paired_bootstrap_takes_a_metric_and_float_scores():
+    from sklearn.metrics import f1_score, roc_auc_score
 
-    y = np.zeros(30, dtype=int)
-    a = np.array([0] * 20 + [1] * 10)  # wrong on the last 10
-    b = np.array([1] * 8 + [0] * 22)  # wrong on the first 8
-    mc = ev.mcnemar(y, a, b)
-    assert (mc.a_only, mc.b_only) == (8, 10)
-    assert mc.p_value == pytest.approx(binomtest(8, 18, 0.5).pvalue)
+    y, perfect, rand = _perfect_and_random()
+    res = ev.paired_bootstrap(y, perfect, rand, metric=f1_score, n_boot=200)
+    assert res.diff == pytest.approx(1 - f1_score(y, rand))
+    scores = y + np.random.default_rng(1).normal(0, 0.5, len(y))  # float scores are accepted
+    assert ev.paired_bootstrap(y, scores, rand, metric=roc_auc_score, n_boot=200).low > 0.2
 
 
-def test_bootstrap_helpers_reject_bad_input():
+def test_paired_bootstrap_narrows_with_more_test_items():
+    rng = np.random.default_rng(0)
+    widths = []
+    for n in (40, 1000):
+        y = rng.integers(0, 2, n)
+        a = np.where(rng.random(n) < 0.8, y, 1 - y)  # right 80 % of the time
+        b = np.where(rng.random(n) < 0.7, y, 1 - y)  # right 70 % of the time
+        res = ev.paired_bootstrap(y, a, b, n_boot=500)
+        widths.append(res.high - res.low)
+    assert widths[0] > 3 * widths[1]  # width ~ 1 / sqrt(n): 5x here
+
+
+def test_paired_bootstrap_rejects_bad_input():
     y = np.array([0, 1, 1, 0])
-    with pytest.raises(ValueError, match="3 .*4 items|y_pred has shape"):
-        ev.bootstrap_ci(y, [0, 1, 1])
     with pytest.raises(ValueError, match="pred_b has shape"):
         ev.paired_bootstrap(y, y, y[:2])
     with pytest.raises(ValueError, match="pred_a has shape"):
-        ev.mcnemar(y, y[:3], y)
+        ev.paired_bootstrap(y, y[:3], y)
     with pytest.raises(TypeError, match="integer class ids"):
-        ev.bootstrap_ci(["pos", "neg", "neg", "pos"], y)
+        ev.paired_bootstrap(["pos", "neg", "neg", "pos"], y, y)
     with pytest.raises(TypeError, match="integer class ids"):
-        ev.mcnemar(y, y, np.array(["pos", "neg", "neg", "pos"]))
+        ev.paired_bootstrap(y, y, np.array(["pos", "neg", "neg", "pos"]))
     with pytest.raises(ValueError, match="n_boot"):
-        ev.bootstrap_ci(y, y, n_boot=0)
+        ev.paired_bootstrap(y, y, y, n_boot=0)
     with pytest.raises(ValueError, match="alpha"):
         ev.paired_bootstrap(y, y, y, alpha=1.5)
