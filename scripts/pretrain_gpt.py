@@ -36,6 +36,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from ptutils import gpt
+from ptutils.device import choose_device as pick_device
 
 SYNCS = ("ddp", "hand", "accelerate", "none")
 
@@ -60,8 +61,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--warmup-steps", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0, help="initialisation and batches")
     ap.add_argument("--threads", type=int, default=0, help="torch threads per process (0: default)")
-    ap.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
-                    help="auto: one CUDA GPU per rank if there are enough, else the CPU")
+    ap.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
+                    help="auto: ptutils' choice ($PTUTILS_DEVICE, else CUDA, MPS, CPU) when "
+                         "every rank can have its own GPU, else the CPU")
     ap.add_argument("--timing-skip", type=int, default=5, help="first steps left out of tokens/s")
     ap.add_argument("--dump-grads", action="store_true",
                     help="save step 0's local and averaged gradients to OUT/grads_rank<r>.pt")
@@ -72,13 +74,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def choose_device(want: str, world: int) -> str:
-    """'cuda' when asked or when every rank can have its own GPU, else 'cpu'."""
-    if want == "cuda" and torch.cuda.device_count() < world:
-        raise SystemExit(f"--device cuda needs one GPU per rank: {world} ranks, "
-                         f"{torch.cuda.device_count()} GPUs; use --device cpu")
-    if want == "auto":
-        return "cuda" if torch.cuda.device_count() >= world else "cpu"
-    return want
+    """ptutils' choice (CUDA -> MPS -> CPU, or $PTUTILS_DEVICE) when `want` is 'auto'; a device
+    that cannot give each of `world` ranks its own GPU falls back to the CPU, unless it was asked
+    for by name (--device or $PTUTILS_DEVICE): then it is an error."""
+    named = want if want != "auto" else os.environ.get("PTUTILS_DEVICE", "").strip().lower()
+    device = pick_device(named or None)  # DeviceError for an unknown or missing device
+    if device == "cuda" and torch.cuda.device_count() < world:
+        problem = (f"--device cuda needs one GPU per rank: {world} ranks, "
+                   f"{torch.cuda.device_count()} GPUs")
+    elif device == "mps" and world > 1:
+        problem = f"one Apple MPS device cannot host {world} ranks (gloo moves CPU tensors)"
+    else:
+        return device
+    if named:
+        raise SystemExit(f"{problem}; use --device cpu")
+    return "cpu"
 
 
 def init_distributed(args: argparse.Namespace):
@@ -181,22 +191,25 @@ def train(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train, write the records, leave the process group."""
+    """Train, write the records, leave the process group (on every path, errors included)."""
     args = parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.dump_grads and args.sync != "hand":
         raise SystemExit("--dump-grads shows the all-reduce by hand: use it with --sync hand")
-    record = train(args)
-    rank = record["rank"]
-    if rank == 0:
-        (out / "result.json").write_text(json.dumps(record), encoding="utf-8")
-    (out / f"rank{rank}.json").write_text(json.dumps(
-        {"rank": rank, "world_size": record["world_size"], "pid": os.getpid(),
-         "host": socket.gethostname(), "finished": True}), encoding="utf-8")
-    if dist.is_initialized():
-        dist.barrier()
-        dist.destroy_process_group()
+    try:
+        record = train(args)
+        rank = record["rank"]
+        if rank == 0:
+            (out / "result.json").write_text(json.dumps(record), encoding="utf-8")
+        (out / f"rank{rank}.json").write_text(json.dumps(
+            {"rank": rank, "world_size": record["world_size"], "pid": os.getpid(),
+             "host": socket.gethostname(), "finished": True}), encoding="utf-8")
+        if dist.is_initialized():
+            dist.barrier()  # no rank leaves while another still needs the group
+    finally:  # a group left alive at exit makes gloo abort ("terminate called without ...")
+        if dist.is_initialized():
+            dist.destroy_process_group()
     return 0
 
 

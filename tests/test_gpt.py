@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from ptutils import gpt
-from ptutils.errors import AssetError
+from ptutils.errors import AssetError, DeviceError
 
 ROOT = Path(__file__).resolve().parents[1]
 NB05 = ROOT / "notebooks" / "05_gpt_generation.ipynb"
@@ -211,6 +211,43 @@ def test_pretrain_script_errors(tmp_path):
         script.parse_args([*base, "--steps", "3", "--timing-skip", "5"])
     with pytest.raises(SystemExit, match="--sync hand"):
         script.main([*base, "--dump-grads", "--steps", "10"])
-    with pytest.raises(SystemExit, match="one GPU per rank"):
+    # asked for by name, a GPU that cannot serve every rank is an error (DeviceError: no CUDA)
+    with pytest.raises((SystemExit, DeviceError), match="one GPU per rank|no CUDA GPU"):
         script.choose_device("cuda", 10**6)
     assert script.choose_device("auto", 10**6) == "cpu" and script.choose_device("cpu", 1) == "cpu"
+
+
+def test_pretrain_script_device_is_ptutils_choice(monkeypatch):
+    """The script honours $PTUTILS_DEVICE and MPS through ptutils.device.choose_device."""
+    script = _script()
+    monkeypatch.setenv("PTUTILS_DEVICE", "cpu")
+    assert script.choose_device("auto", 2) == "cpu"
+    monkeypatch.setenv("PTUTILS_DEVICE", "tpu")
+    with pytest.raises(DeviceError, match="unknown device"):
+        script.choose_device("auto", 1)
+    monkeypatch.delenv("PTUTILS_DEVICE")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert script.choose_device("auto", 1) == "mps"  # one process: the Apple GPU
+    assert script.choose_device("auto", 2) == "cpu"  # two ranks cannot share it
+    with pytest.raises(SystemExit, match="MPS device cannot host 2 ranks"):
+        script.choose_device("mps", 2)
+
+
+def test_pretrain_script_leaves_the_process_group_on_error(tmp_path, monkeypatch):
+    """An exception after init_process_group still destroys the group (try/finally)."""
+    import socket
+
+    import torch.distributed as dist
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for var, value in {"WORLD_SIZE": "1", "RANK": "0", "LOCAL_RANK": "0",
+                       "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port)}.items():
+        monkeypatch.setenv(var, value)
+    script = _script()
+    with pytest.raises(AssetError):  # the token file is missing: raised after the group formed
+        script.main(["--data", str(tmp_path / "missing.bin"), "--out", str(tmp_path / "o"),
+                     "--steps", "8", "--timing-skip", "2", "--device", "cpu"])
+    assert not dist.is_initialized()
