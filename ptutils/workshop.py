@@ -121,9 +121,9 @@ def instructor_notes(build: str | Path = "build", out: str | Path | None = None)
     lines = ["# Instructor notes", "", "Generated from the executed notebooks by "
              "`python -m ptutils.workshop notes`; times are from that run"
              + (f" (this machine ran at {factor:.2f}x the reference machine)." if factor
-                else " (no speed measured: run the course command to add normalised times)."),
+                else " (no speed measured: run the course command to add normalised times)."), "",
              "Hand out the results page (`build/results.html`): every claim with its measured "
-             "value, each notebook's headline figure and its slowest cells.",
+             "value, each notebook's headline figure and its slowest cells.", "",
              "Learner copies without solutions: `python -m ptutils.workshop learner`.", ""]
     for path in executed:
         lines += _notes_for(path, factor)
