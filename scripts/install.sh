@@ -64,20 +64,6 @@ if [ "${PTUTILS_INSTALL_CHECK:-0}" = "1" ]; then
     echo "[install] $VENV is out of date: it would be installed"; exit 3
 fi
 start=$(date +%s)
-if [ "$INSTALLER" = "uv" ]; then
-    # uv reads no pip configuration: pass on pip's find-links (where a local torch wheel may lie).
-    links="${UV_FIND_LINKS:-${PIP_FIND_LINKS:-$("$PY" -m pip config get global.find-links 2>/dev/null || true)}}"
-    [ -n "$links" ] && export UV_FIND_LINKS="$links"
-    "$PY" -m pip install "${PIP_FLAGS[@]}" -c constraints.txt uv \
-        || { echo "[install] uv could not be installed; using pip" >&2; INSTALLER=pip; }
-fi
-install() {  # the same pins either way: constraints.txt, or the hash lock made from it
-    if [ "$INSTALLER" = "uv" ]; then
-        "$VENV/bin/uv" pip install --quiet --python "$PY" "$@"
-    else
-        "$PY" -m pip install "${PIP_FLAGS[@]}" "$@"
-    fi
-}
 torch_index=()
 [ "${PTUTILS_TORCH_CPU:-0}" = "1" ] && torch_index=(--extra-index-url "$TORCH_CPU_INDEX")
 lock_fits() {  # the lock's platform, and its torch (2.13.0+cpu) can be found
@@ -89,6 +75,27 @@ lock_fits() {  # the lock's platform, and its torch (2.13.0+cpu) can be found
         compgen -G "${dir#file://}/torch-2.13.0+cpu-*.whl" >/dev/null && return 0
     done
     return 1
+}
+if [ "$INSTALLER" = "uv" ]; then
+    # uv reads no pip configuration: pass on pip's find-links (where a local torch wheel may lie).
+    links="${UV_FIND_LINKS:-${PIP_FIND_LINKS:-$("$PY" -m pip config get global.find-links 2>/dev/null || true)}}"
+    [ -n "$links" ] && export UV_FIND_LINKS="$links"
+    # uv itself: with its hashes from the lock where the lock applies (below), else pinned.
+    uv_req=(-c constraints.txt uv)
+    if lock_fits; then
+        awk '/^uv==/ {p = 1; print; next} p && /^ / {print; next} {p = 0}' requirements.lock \
+            > "$VENV/uv-lock.txt"
+        uv_req=(--require-hashes -r "$VENV/uv-lock.txt")
+    fi
+    "$PY" -m pip install "${PIP_FLAGS[@]}" "${uv_req[@]}" \
+        || { echo "[install] uv could not be installed; using pip" >&2; INSTALLER=pip; }
+fi
+install() {  # the same pins either way: constraints.txt, or the hash lock made from it
+    if [ "$INSTALLER" = "uv" ]; then
+        "$VENV/bin/uv" pip install --quiet --python "$PY" "$@"
+    else
+        "$PY" -m pip install "${PIP_FLAGS[@]}" "$@"
+    fi
 }
 if lock_fits; then
     echo "[install] from the hash lock requirements.lock (every file's SHA-256 checked)"
