@@ -94,10 +94,15 @@ def paired_bootstrap(y_true, pred_a, pred_b, metric: Callable | None = None,
     """metric(A) - metric(B) resampling the same test items for both; one-sided p for A > B."""
     from sklearn.metrics import accuracy_score
 
-    metric = metric or accuracy_score
     y_true, pred_a, pred_b = _check_predictions(y_true, pred_a, pred_b)
     idx = _resamples(len(y_true), n_boot, alpha, seed)
-    diffs = np.array([metric(y_true[i], pred_a[i]) - metric(y_true[i], pred_b[i]) for i in idx])
+    if metric is None:  # accuracy: every resample at once, (n_boot, n) right-or-wrong
+        right = (pred_a == y_true).astype(np.int64) - (pred_b == y_true)  # (n,): +1, 0, -1
+        diffs = right[idx].sum(1) / len(y_true)  # (n_boot,)
+        metric = accuracy_score
+    else:
+        diffs = np.array([metric(y_true[i], pred_a[i]) - metric(y_true[i], pred_b[i])
+                          for i in idx])
     low, high = np.quantile(diffs, [alpha / 2, 1 - alpha / 2])
     p_value = (1 + np.sum(diffs <= 0)) / (1 + n_boot)  # share of resamples where A is not better
     diff = metric(y_true, pred_a) - metric(y_true, pred_b)

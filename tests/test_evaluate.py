@@ -101,3 +101,13 @@ def test_paired_bootstrap_rejects_bad_input():
         ev.paired_bootstrap(y, y, y, n_boot=0)
     with pytest.raises(ValueError, match="alpha"):
         ev.paired_bootstrap(y, y, y, alpha=1.5)
+
+
+def test_paired_bootstrap_default_accuracy_equals_the_metric_loop():
+    from sklearn.metrics import accuracy_score
+
+    rng = np.random.default_rng(3)
+    y, a, b = rng.integers(0, 3, 80), rng.integers(0, 3, 80), rng.integers(0, 3, 80)
+    fast = ev.paired_bootstrap(y, a, b, n_boot=300, seed=4)  # the vectorised default
+    slow = ev.paired_bootstrap(y, a, b, metric=accuracy_score, n_boot=300, seed=4)
+    assert fast == pytest.approx(slow, abs=1e-12)
