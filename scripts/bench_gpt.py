@@ -1,7 +1,7 @@
 """Time training steps of notebook 05's GPT (ptutils.gpt), optionally beside nanoGPT's model.py.
 
 A training step is forward + cross-entropy + backward + AdamW (notebook 05's parameter groups),
-on random tokens, at notebook 05's size by default: 4 layers, 4 heads, 128 wide, batch 12 x 64
+on random tokens, at notebook 05's size by default: 2 layers, 4 heads, 128 wide, batch 12 x 64
 characters, vocabulary 96 and the exact GELU (notebook 05's and nanoGPT's). Layers are bias-free
 by default (nanoGPT's CPU recipe); notebook 05 keeps its biases: `--bias true`, or `--bias both`
 to time the two. Each variant is timed in repeats of `--steps` steps, the variants
@@ -9,6 +9,7 @@ alternating within every repeat (so a slow spell on a shared machine hits them a
 median tokens/s of each is printed.
 
   python scripts/bench_gpt.py --gpt2                            # ours, and with GPT-2's settings
+  python scripts/bench_gpt.py --gpt2 --n-layer 4 --bias true    # ptutils.speed's workload too
   python scripts/bench_gpt.py --nanogpt /tmp/nanogpt/model.py   # ours beside nanoGPT's GPT
 
 `--nanogpt` imports that file (karpathy/nanoGPT's model.py; it is not part of this repository)
@@ -42,8 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--gelu", choices=("none", "tanh"), default="none",
                     help="our GELU: exact (none, notebook 05 and nanoGPT) or GPT-2's tanh")
     ap.add_argument("--gpt2", action="store_true",
-                    help="also time ours with GPTConfig()'s defaults (ptutils.speed's workload)")
-    ap.add_argument("--n-layer", type=int, default=4)
+                    help="also time ours with GPT-2's settings (biases, tanh GELU); with "
+                         "--n-layer 4 that is GPTConfig()'s defaults: ptutils.speed's workload")
+    ap.add_argument("--n-layer", type=int, default=2)
     ap.add_argument("--n-head", type=int, default=4)
     ap.add_argument("--n-embd", type=int, default=128)
     ap.add_argument("--vocab-size", type=int, default=gpt.VOCAB_SIZE)
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     variants = {f"ours    bias={b}, gelu={args.gelu}": ours_step(args, b, args.gelu)
                 for b in biases}
     if args.gpt2:
-        variants["ours    GPTConfig() defaults (GPT-2: bias=True, gelu=tanh)"] = ours_step(
+        variants["ours    GPT-2's settings (bias=True, gelu=tanh)"] = ours_step(
             args, True, "tanh")
     if args.nanogpt:
         mod = load_nanogpt(args.nanogpt)

@@ -50,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--batch-size", type=int, default=16, help="global batch (all ranks)")
     ap.add_argument("--block-size", type=int, default=64, help="characters per window")
-    ap.add_argument("--n-layer", type=int, default=4)
+    ap.add_argument("--n-layer", type=int, default=2)
     ap.add_argument("--n-head", type=int, default=4)
     ap.add_argument("--n-embd", type=int, default=128)
     ap.add_argument("--bias", action=argparse.BooleanOptionalAction, default=False,

@@ -86,7 +86,7 @@ def test_bench_script_runs(capsys):
                        "--block-size", "8", "--steps", "1", "--repeats", "2", "--warmup", "1",
                        "--gpt2"]) == 0
     out = capsys.readouterr().out
-    assert "ours    bias=False, gelu=none" in out and "GPTConfig() defaults" in out
+    assert "ours    bias=False, gelu=none" in out and "GPT-2's settings" in out
     with pytest.raises(SystemExit, match="not found"):
         bench.load_nanogpt(ROOT / "no_such_model.py")
 
@@ -137,6 +137,19 @@ def test_wiki_char_ids_split_and_errors():
     assert not torch.equal(gpt.wiki_char_ids(split_seed=1)[1], val)
     with pytest.raises(ValueError, match="held_out_fraction"):
         gpt.wiki_char_ids(held_out_fraction=1.0)
+
+
+def test_wiki_char_ids_cache_gives_what_a_cold_build_gives(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
+    cold = gpt.wiki_char_ids(split_seed=2)  # builds the cache
+    (folder,) = tmp_path.glob("wiki_char_ids_*")
+    assert sorted(p.name for p in folder.iterdir()) == ["train.bin", "val.bin"]
+    warm = gpt.wiki_char_ids(split_seed=2)  # read back
+    assert all(torch.equal(a, b) for a, b in zip(cold, warm))
+    assert not torch.equal(gpt.wiki_char_ids(split_seed=3)[1], warm[1])  # its own key
+    (folder / "val.bin").unlink()  # half a cache is rebuilt, not used
+    assert torch.equal(gpt.wiki_char_ids(split_seed=2)[1], cold[1])
+    assert (folder / "val.bin").is_file()  # and written again
 
 
 def test_sample_windows_targets_are_shifted_inputs():
