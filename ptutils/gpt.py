@@ -10,7 +10,11 @@ Imports torch: import it explicitly, `from ptutils import gpt`.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import math
+import shutil
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,18 +158,48 @@ def decode(ids) -> str:
 
 def wiki_char_ids(held_out_fraction: float = 0.1, split_seed: int = 0
                   ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Notebook 05's split: (training ids, held-out ids) of the gensim Wikipedia articles."""
-    from .data import wiki_articles
+    """Notebook 05's split: (training ids, held-out ids) of the gensim Wikipedia articles.
 
+    Parsing the articles takes seconds, so the ids are cached under ptutils' cache folder, keyed
+    by the corpus file's SHA-256, the split and the source of the functions that build them."""
     if not 0 < held_out_fraction < 1:
         raise ValueError(f"held_out_fraction must be in (0, 1), got {held_out_fraction}")
+    folder = _char_ids_cache(held_out_fraction, split_seed)
+    try:
+        return load_ids(folder / "train.bin"), load_ids(folder / "val.bin")
+    except AssetError:  # not cached yet, or half a cache: (re)build it
+        shutil.rmtree(folder, ignore_errors=True)
+    from .data import wiki_articles
+
     articles = wiki_articles()
     order = np.random.default_rng(split_seed).permutation(len(articles))
     n_val = max(1, round(held_out_fraction * len(articles)))
     val_arts, train_arts = sorted(order[:n_val]), sorted(order[n_val:])
     train_text = "\n\n".join(normalise(articles[i].text) for i in train_arts)
     val_text = "\n\n".join(normalise(articles[i].text) for i in val_arts)
-    return encode(train_text), encode(val_text)
+    train_ids, val_ids = encode(train_text), encode(val_text)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name + ".tmp"))
+    try:  # written to a temporary folder and renamed: never half a cache
+        save_ids(train_ids, tmp / "train.bin")
+        save_ids(val_ids, tmp / "val.bin")
+        tmp.rename(folder)
+    except OSError:  # another process wrote it first, or the disk is full: use the ids anyway
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return train_ids, val_ids
+
+
+def _char_ids_cache(held_out_fraction: float, split_seed: int) -> Path:
+    """The cache folder of wiki_char_ids: corpus checksum, split, and the code that builds it."""
+    from . import data
+    from .pretrained import cache_dir, sha256
+
+    code = "".join(inspect.getsource(f) for f in (data._wiki_articles, data._clean_wiki,
+                                                   normalise, wiki_char_ids)) + "".join(CHARS)
+    key = hashlib.sha256(f"{sha256(data.gensim_datapath(data.WIKI_FILE))} {held_out_fraction!r} "
+                         f"{split_seed} {code}".encode()).hexdigest()[:24]
+    return cache_dir() / f"wiki_char_ids_{key}"
 
 
 def sample_windows(ids: torch.Tensor, batch_size: int, block_size: int,
