@@ -2,7 +2,8 @@
 
 The workload is the course's own: training steps of notebook 05's GPT class at GPTConfig()'s
 defaults (4 layers, 128 wide, GPT-2's biases and tanh GELU; frozen here even though the notebook
-now trains 2 layers), batch 12 x 64 characters, AdamW, on random tokens, with the threads PyTorch uses by default. Its
+now trains 2 layers), batch 12 x 64 characters, AdamW, on random tokens, with the threads
+PyTorch uses by default. Its
 speed in tokens/s, divided by the reference machine's, is the machine's speed factor; a
 notebook's wall seconds times that factor are its *normalised* seconds: the time it would have
 taken on the reference machine. Budgets are in normalised seconds.

@@ -64,6 +64,8 @@ if [ "${PTUTILS_INSTALL_CHECK:-0}" = "1" ]; then
     echo "[install] $VENV is out of date: it would be installed"; exit 3
 fi
 start=$(date +%s)
+# pip's find-links (where a local torch wheel may lie), read once: the lock check and uv use it.
+links="${UV_FIND_LINKS:-${PIP_FIND_LINKS:-$("$PY" -m pip config get global.find-links 2>/dev/null || true)}}"
 torch_index=()
 [ "${PTUTILS_TORCH_CPU:-0}" = "1" ] && torch_index=(--extra-index-url "$TORCH_CPU_INDEX")
 lock_fits() {  # the lock's platform, and its torch (2.13.0+cpu) can be found
@@ -71,14 +73,13 @@ lock_fits() {  # the lock's platform, and its torch (2.13.0+cpu) can be found
     "$PY" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || return 1
     [ "${PTUTILS_TORCH_CPU:-0}" = "1" ] && return 0
     local dir
-    for dir in ${UV_FIND_LINKS:-${PIP_FIND_LINKS:-$("$PY" -m pip config get global.find-links 2>/dev/null || true)}}; do
+    for dir in $links; do
         compgen -G "${dir#file://}/torch-2.13.0+cpu-*.whl" >/dev/null && return 0
     done
     return 1
 }
 if [ "$INSTALLER" = "uv" ]; then
     # uv reads no pip configuration: pass on pip's find-links (where a local torch wheel may lie).
-    links="${UV_FIND_LINKS:-${PIP_FIND_LINKS:-$("$PY" -m pip config get global.find-links 2>/dev/null || true)}}"
     [ -n "$links" ] && export UV_FIND_LINKS="$links"
     # uv itself: with its hashes from the lock where the lock applies (below), else pinned.
     uv_req=(-c constraints.txt uv)
