@@ -105,13 +105,19 @@ def torch_threads(n: int) -> Iterator[int]:
 
 
 def set_seed(seed: int = 0) -> None:
-    """Seed Python, NumPy and torch (`transformers.set_seed`) and, once loaded, Keras/TensorFlow.
+    """Seed Python, NumPy and torch (every device) and, once loaded, Keras/TensorFlow.
 
+    The same three calls as `transformers.set_seed`, without importing transformers (2 s).
     String hashing (PYTHONHASHSEED) can only be fixed before Python starts, so it is not set here.
     """
-    from transformers import set_seed as set_library_seeds
+    import random
 
-    set_library_seeds(seed)
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # seeds CUDA and MPS too
     if "tensorflow" in sys.modules or "keras" in sys.modules:
         import keras
 

@@ -33,6 +33,21 @@ def test_set_seed_makes_random_numpy_torch_repeatable():
     assert a == b
 
 
+def test_set_seed_matches_transformers_without_importing_it():
+    import subprocess
+    import sys
+
+    from transformers import set_seed as library_set_seed
+
+    library_set_seed(11)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    set_seed(11)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == a
+    code = "import sys, ptutils; ptutils.set_seed(1); print('transformers' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_device_override_cpu(monkeypatch):
     monkeypatch.setenv("PTUTILS_DEVICE", "CPU ")
     assert choose_device() == "cpu"
