@@ -5,7 +5,11 @@ from __future__ import annotations
 import bz2
 import csv
 import functools
+import hashlib
+import inspect
 import io
+import json
+import os
 import pickle
 import re
 import zlib
@@ -102,11 +106,10 @@ def _clean_wiki(markup: str) -> str:
     return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=1)
-def _wiki_articles() -> tuple[Article, ...]:
+def _parse_wiki(path: Path) -> tuple[Article, ...]:
+    """Articles of a gensim Wikipedia dump: redirects dropped, markup removed."""
     from gensim.corpora.wikicorpus import extract_pages
 
-    path = gensim_datapath(WIKI_FILE)
     try:
         with bz2.open(path, "rb") as f:
             pages = list(extract_pages(f))
@@ -122,6 +125,29 @@ def _wiki_articles() -> tuple[Article, ...]:
         if text:
             arts.append(Article(title, text))
     return tuple(arts)
+
+
+@functools.lru_cache(maxsize=1)
+def _wiki_articles() -> tuple[Article, ...]:
+    """The parsed articles (2 s), kept in ptutils' cache keyed by the dump's SHA-256 and this code."""
+    from .pretrained import cache_dir, sha256
+
+    path = gensim_datapath(WIKI_FILE)
+    code = inspect.getsource(_parse_wiki) + inspect.getsource(_clean_wiki)
+    key = hashlib.sha256(f"{sha256(path)} {code}".encode()).hexdigest()[:24]
+    cached = cache_dir() / f"wiki_articles_{key}.json"
+    try:
+        return tuple(Article(title, text) for title, text in json.loads(cached.read_bytes()))
+    except (OSError, ValueError, TypeError):  # not cached yet, or damaged: parse again
+        pass
+    arts = _parse_wiki(path)
+    tmp = cached.with_name(f"{cached.name}.tmp{os.getpid()}")
+    try:  # written whole, then renamed: never half a cache
+        tmp.write_text(json.dumps([[a.title, a.text] for a in arts]), encoding="utf-8")
+        tmp.replace(cached)
+    except OSError:  # a read-only or full disk: use the articles anyway
+        tmp.unlink(missing_ok=True)
+    return arts
 
 
 def wiki_articles() -> list[Article]:

@@ -195,7 +195,7 @@ def _char_ids_cache(held_out_fraction: float, split_seed: int) -> Path:
     from . import data
     from .pretrained import cache_dir, sha256
 
-    code = "".join(inspect.getsource(f) for f in (data._wiki_articles, data._clean_wiki,
+    code = "".join(inspect.getsource(f) for f in (data._parse_wiki, data._clean_wiki,
                                                    normalise, wiki_char_ids)) + "".join(CHARS)
     key = hashlib.sha256(f"{sha256(data.gensim_datapath(data.WIKI_FILE))} {held_out_fraction!r} "
                          f"{split_seed} {code}".encode()).hexdigest()[:24]

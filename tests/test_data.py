@@ -1,3 +1,4 @@
+import json
 import pickle
 import sys
 import zlib
@@ -17,6 +18,25 @@ def test_wiki_articles_and_sentences():
     sents = data.wiki_sentences()
     assert len(sents) == len(arts) and sum(map(len, sents)) > 20_000
     assert sents[0][0].startswith("Anarchism is a political philosophy")
+
+
+def test_wiki_articles_cached_on_disk_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
+    data._wiki_articles.cache_clear()
+    try:
+        first = data.wiki_articles()
+        (cached,) = tmp_path.glob("wiki_articles_*.json")
+        data._wiki_articles.cache_clear()
+        monkeypatch.setattr(data.bz2, "open", lambda *a, **k: pytest.fail("parsed again"))
+        assert data.wiki_articles() == first  # read back from the cache
+        monkeypatch.undo()
+        monkeypatch.setenv("PTUTILS_CACHE", str(tmp_path))
+        cached.write_text("[[\"half a", encoding="utf-8")
+        data._wiki_articles.cache_clear()
+        assert data.wiki_articles() == first  # a damaged cache is parsed again and rewritten
+        assert len(json.loads(cached.read_text(encoding="utf-8"))) == len(first)
+    finally:
+        data._wiki_articles.cache_clear()
 
 
 def test_lee_background_is_decoded_as_latin1():
