@@ -7,6 +7,8 @@ the exact word pieces the model reads and the SHA-256 of its weights (`cached_se
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import importlib.util
 import os
@@ -135,12 +137,29 @@ def load_smollm2(name_or_path: str | Path | None = None, rebuild: bool = False, 
                                                          **kwargs).eval())
         except Exception:  # a broken cache is rebuilt, not fatal
             shutil.rmtree(cached, ignore_errors=True)
-    tokenizer = AutoTokenizer.from_pretrained(src, gguf_file=SMOLLM2_FILE, local_files_only=True)
-    model = AutoModelForCausalLM.from_pretrained(src, gguf_file=SMOLLM2_FILE,
-                                                 local_files_only=True, **kwargs)
+    with _gguf_read_once():
+        tokenizer = AutoTokenizer.from_pretrained(src, gguf_file=SMOLLM2_FILE,
+                                                  local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(src, gguf_file=SMOLLM2_FILE,
+                                                     local_files_only=True, **kwargs)
     if not kwargs:  # cache the plain float32 model only
         _save_smollm2(cached, tokenizer, model)
     return tokenizer, model.eval()
+
+
+@contextlib.contextmanager
+def _gguf_read_once():
+    """While converting: parse the GGUF file's header once, not three times (config, tokenizer,
+    weights), and build gguf's tensor-name map once per architecture, not once per module."""
+    import gguf
+
+    saved = gguf.GGUFReader, gguf.get_tensor_name_map
+    gguf.GGUFReader = functools.lru_cache(maxsize=1)(saved[0])
+    gguf.get_tensor_name_map = functools.lru_cache(maxsize=4)(saved[1])
+    try:
+        yield
+    finally:
+        gguf.GGUFReader, gguf.get_tensor_name_map = saved
 
 
 def _smollm2_cache() -> Path:

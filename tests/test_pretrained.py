@@ -168,3 +168,15 @@ def test_smollm2_is_cached_as_float32_and_a_broken_cache_rebuilt(tmp_path, monke
         assert torch.equal(lm2(**batch).logits, lm(**batch).logits)
     assert not lm2.training and lm2.dtype == torch.float32
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary folders left
+
+
+def test_gguf_read_once_memoises_while_converting_and_restores():
+    import gguf
+
+    original = gguf.GGUFReader, gguf.get_tensor_name_map
+    path = pretrained.smollm2_dir() / pretrained.SMOLLM2_FILE
+    with pretrained._gguf_read_once():
+        assert gguf.GGUFReader(path) is gguf.GGUFReader(path)  # the header parsed once
+        arch = next(iter(gguf.MODEL_ARCH_NAMES))
+        assert gguf.get_tensor_name_map(arch, 2) is gguf.get_tensor_name_map(arch, 2)
+    assert (gguf.GGUFReader, gguf.get_tensor_name_map) == original
