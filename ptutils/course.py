@@ -309,8 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", nargs="*", default=None,
                     help="notebook name prefixes to run, e.g. --only 00 01 (default: all)")
-    ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
-                    help="override parameters-cell values, e.g. --set 'SEEDS=[3, 4, 5]'")
+    ap.add_argument("--set", nargs="*", action="extend", default=[], metavar="NAME=VALUE",
+                    help="override parameters-cell values, e.g. --set 'SEEDS=[3, 4, 5]' "
+                         "'CV_SEED=1' (a repeated --set adds to the list)")
     ap.add_argument("--timeout", type=int, default=CELL_TIMEOUT_S,
                     help="per-cell timeout in seconds")
     ap.add_argument("--notebooks", default="notebooks", help="folder of notebooks")

@@ -253,6 +253,15 @@ def test_main_set_overrides_a_parameter(tmp_path, capsys):
         course.main(["--notebooks", str(nbs), "--set", "SEEDS"])
 
 
+def test_main_repeated_set_adds_up(tmp_path):
+    """`--set A=1 --set B=2` keeps both (argparse's default would keep only the last)."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _with_parameters(nbs)
+    args = ["--notebooks", str(nbs), "--out", str(tmp_path / "build"), "--tokens-per-s", "25000"]
+    assert course.main(args + ["--set", "SEEDS=[3, 4]", "--set", "CV_SEED=1"]) == 0
+
+
 def test_failure_status_has_no_terminal_colour_codes(tmp_path):
     path = _write_nb(tmp_path / "01_err.ipynb", "raise ValueError('plain words')")
     run = course.run_notebook(path, tmp_path / "out", timeout=60)
