@@ -264,3 +264,19 @@ def test_check_class_counts_says_how_many_are_needed():
     with pytest.raises(DataFileError, match=r"a 5-fold split needs at least 5 examples of every "
                                             r"class; too few: \{'b': 2\}"):
         data.check_class_counts(np.array([0] * 9 + [1, 1]), ["a", "b"], 5, "a 5-fold split")
+
+
+def test_time_own_data_script_reports_per_1000_texts_and_memory(capsys, monkeypatch):
+    """scripts/time_own_data.py on the example file: class counts, time per 1,000 texts, memory."""
+    import importlib.util
+
+    from ptutils import speed
+    path = Path(__file__).resolve().parents[1] / "scripts" / "time_own_data.py"
+    spec = importlib.util.spec_from_file_location("time_own_data", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(speed, "measure", lambda: speed.from_tokens_per_s(speed.REFERENCE_TOKENS_PER_S))
+    script.main([str(EXAMPLES / "wiki_vs_news.csv"), "--sample", "16"])
+    out = capsys.readouterr().out
+    assert "texts (" in out and "per 1,000 texts" in out and "MiB" in out
+    assert "(16, 384)" in out and "1.00x the reference" in out
