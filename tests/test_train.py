@@ -47,6 +47,30 @@ def test_fit_learns_separable_blobs_and_returns_history():
     assert set(hist.as_dict()) == {"train_loss", "train_acc", "val_loss", "val_acc", "seconds"}
 
 
+def test_fit_default_is_fused_adam_with_plain_adams_arithmetic(monkeypatch):
+    """The default optimiser is Adam with fused=True on a CPU; it ends where plain Adam does."""
+    X, y = _blobs()
+    weights = []
+    for plain in (False, True):
+        torch.manual_seed(0)
+        model = nn.Linear(2, 2)
+        opt = torch.optim.Adam(model.parameters(), lr=0.05) if plain else None
+        fit(model, make_loader(X, y, shuffle=True), num_epochs=3, lr=0.05, optimizer=opt,
+            progress=False)
+        weights.append(model.weight.detach().clone())
+    torch.testing.assert_close(weights[0], weights[1], atol=1e-5, rtol=1e-5)
+    seen = {}
+    real_adam = torch.optim.Adam
+
+    def spy(params, **kwargs):
+        seen.update(kwargs)
+        return real_adam(params, **kwargs)
+
+    monkeypatch.setattr(torch.optim, "Adam", spy)
+    fit(nn.Linear(2, 2), make_loader(X, y), num_epochs=1, progress=False)
+    assert seen.get("fused") is True
+
+
 def test_fit_without_validation_omits_val_keys():
     X, y = _blobs(20)
     hist = fit(nn.Linear(2, 2), make_loader(X, y), num_epochs=1, progress=False)
