@@ -280,3 +280,17 @@ def test_time_own_data_script_reports_per_1000_texts_and_memory(capsys, monkeypa
     out = capsys.readouterr().out
     assert "texts (" in out and "per 1,000 texts" in out and "MiB" in out
     assert "(16, 384)" in out and "1.00x the reference" in out
+
+
+def test_make_example_data_large_file_loads_as_a_task(tmp_path):
+    """scripts/make_example_data.py --large: every news sentence, Wikipedia for the rest."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "make_example_data.py"
+    spec = importlib.util.spec_from_file_location("make_example_data", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.write_large(tmp_path / "big.csv", 3000, seed=0)
+    texts, y, names = data.load_task(str(tmp_path / "big.csv"))
+    assert len(texts) == 3000 and sorted(names) == ["news", "wikipedia"]
+    assert int((y == names.index("news")).sum()) == len(script.sentences("news"))
