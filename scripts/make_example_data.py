@@ -32,15 +32,20 @@ def sentences(source: str) -> list[str]:
     return list(dict.fromkeys(out))  # no repeats
 
 
+def write_rows(path: Path, rows: list[tuple[str, str]], delimiter: str) -> None:
+    """(text, label) rows under a text,label header, UTF-8."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=delimiter)
+        w.writerow(["text", "label"])
+        w.writerows(rows)
+
+
 def write(path: Path, sources: list[str], per_class: int, seed: int, delimiter: str) -> None:
     """One file: per_class sentences of each source, shuffled, with a header row."""
     rng = random.Random(seed)
     rows = [(s, src) for src in sources for s in rng.sample(sentences(src), per_class)]
     rng.shuffle(rows)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter=delimiter)
-        w.writerow(["text", "label"])
-        w.writerows(rows)
+    write_rows(path, rows, delimiter)
     print(f"{path.relative_to(ROOT)}: {len(rows)} rows, classes {sources}")
 
 
@@ -51,10 +56,7 @@ def write_large(path: Path, n: int, seed: int) -> None:
     rows = [(s, "news") for s in news[:n]]
     rows += [(s, "wikipedia") for s in rng.sample(sentences("wikipedia"), n - len(rows))]
     rng.shuffle(rows)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["text", "label"])
-        w.writerows(rows)
+    write_rows(path, rows, ",")
     print(f"{path}: {len(rows)} rows ({len(news[:n])} news, {n - len(news[:n])} wikipedia)")
 
 
