@@ -93,7 +93,7 @@ if [ "$INSTALLER" = "uv" ]; then
 fi
 install() {  # the same pins either way: constraints.txt, or the hash lock made from it
     if [ "$INSTALLER" = "uv" ]; then
-        "$VENV/bin/uv" pip install --quiet --python "$PY" "$@"
+        "$VENV/bin/uv" pip install --quiet --compile-bytecode --python "$PY" "$@"
     else
         "$PY" -m pip install "${PIP_FLAGS[@]}" "$@"
     fi

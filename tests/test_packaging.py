@@ -169,6 +169,14 @@ def test_install_stamp_covers_the_locks():
         assert f'"{name}"' in stamp_code, f"a changed {name} must re-install"
 
 
+def test_uv_compiles_bytecode_as_pip_does():
+    """uv installs without .pyc files unless asked; where PYTHONDONTWRITEBYTECODE is set, every
+    process then compiles torch and transformers again (notebook 09's launches took 2x)."""
+    script = (ROOT / "scripts" / "install.sh").read_text()
+    uv_lines = [line for line in script.splitlines() if '"$VENV/bin/uv" pip install' in line]
+    assert uv_lines and all("--compile-bytecode" in line for line in uv_lines)
+
+
 def _install_check(venv, **env):
     """Run scripts/install.sh in check mode (PTUTILS_INSTALL_CHECK=1): nothing is installed."""
     import os
