@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"MiniLM vectors of {len(sample):,} texts {X.shape}: {per_1000:.1f} s per 1,000 texts "
           f"({per_1000 * factor:.1f} normalised s); peak memory {peak_mib():,.0f} MiB")
     print(f"All {len(texts):,} texts: about {per_1000 * len(texts) / 1000 / 60:.1f} min per pass "
-          "(a fine-tuning epoch costs about three passes: forward, backward, update)")
+          "(a training epoch costs roughly three such passes: backward is about twice forward)")
 
 
 if __name__ == "__main__":

@@ -266,15 +266,21 @@ def test_check_class_counts_says_how_many_are_needed():
         data.check_class_counts(np.array([0] * 9 + [1, 1]), ["a", "b"], 5, "a 5-fold split")
 
 
-def test_time_own_data_script_reports_per_1000_texts_and_memory(capsys, monkeypatch):
-    """scripts/time_own_data.py on the example file: class counts, time per 1,000 texts, memory."""
+def _load_script(name: str):
+    """scripts/<name>.py as a module (the scripts are not a package)."""
     import importlib.util
 
-    from ptutils import speed
-    path = Path(__file__).resolve().parents[1] / "scripts" / "time_own_data.py"
-    spec = importlib.util.spec_from_file_location("time_own_data", path)
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
+    return script
+
+
+def test_time_own_data_script_reports_per_1000_texts_and_memory(capsys, monkeypatch):
+    """scripts/time_own_data.py on the example file: class counts, time per 1,000 texts, memory."""
+    from ptutils import speed
+    script = _load_script("time_own_data")
     monkeypatch.setattr(speed, "measure", lambda: speed.from_tokens_per_s(speed.REFERENCE_TOKENS_PER_S))
     script.main([str(EXAMPLES / "wiki_vs_news.csv"), "--sample", "16"])
     out = capsys.readouterr().out
@@ -284,12 +290,7 @@ def test_time_own_data_script_reports_per_1000_texts_and_memory(capsys, monkeypa
 
 def test_make_example_data_large_file_loads_as_a_task(tmp_path):
     """scripts/make_example_data.py --large: every news sentence, Wikipedia for the rest."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "scripts" / "make_example_data.py"
-    spec = importlib.util.spec_from_file_location("make_example_data", path)
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = _load_script("make_example_data")
     script.write_large(tmp_path / "big.csv", 3000, seed=0)
     texts, y, names = data.load_task(str(tmp_path / "big.csv"))
     assert len(texts) == 3000 and sorted(names) == ["news", "wikipedia"]
