@@ -275,6 +275,33 @@ def test_a_dead_kernel_is_a_failed_notebook_not_a_crash(tmp_path):
     assert run.status.startswith("failed") and run.claims_total is None
 
 
+def test_kernel_is_stopped_not_torn_down(tmp_path):
+    """After the last cell the kernel is stopped at once: the interpreter's teardown (1.5-2.5 s
+    with torch or TensorFlow loaded, which no learner waits for) never runs."""
+    code = ("import atexit, pathlib\n"
+            f"atexit.register(pathlib.Path({str(tmp_path / 'teardown')!r}).touch)")
+    run = course.run_notebook(_write_nb(tmp_path / "01_stop.ipynb", code), tmp_path / "out",
+                              timeout=60)
+    assert run.status == "ok"
+    assert not (tmp_path / "teardown").exists(), "the kernel was torn down, not stopped"
+
+
+def test_processes_the_kernel_started_are_gone_after_the_run(tmp_path):
+    """A process the notebook started (as notebook 09's launches do) does not outlive it."""
+    code = ("import os, subprocess, pathlib\n"
+            "child = subprocess.Popen(['sleep', '600'])\n"
+            f"pathlib.Path({str(tmp_path / 'pids')!r}).write_text(f'{{os.getpid()}} {{child.pid}}')")
+    run = course.run_notebook(_write_nb(tmp_path / "01_child.ipynb", code), tmp_path / "out",
+                              timeout=60)
+    assert run.status == "ok"
+    for pid in map(int, (tmp_path / "pids").read_text().split()):
+        try:  # a zombie not yet reaped still has a /proc entry; its state is Z
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except FileNotFoundError:
+            continue
+        assert state == "Z", f"process {pid} still running (state {state})"
+
+
 @pytest.mark.parametrize("path", course.find_notebooks(Path(__file__).resolve().parents[1] / "notebooks"),
                          ids=lambda p: p.name)
 def test_every_real_parameter_survives_papermills_injection(path):
