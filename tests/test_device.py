@@ -1,12 +1,15 @@
 import os
 import random
 import socket
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 
 import ptutils
+from ptutils import device
 from ptutils.device import OFFLINE_FLAGS, choose_device, no_network, set_offline, set_seed, setup
 
 
@@ -143,3 +146,43 @@ def test_torch_threads_rejects_a_bad_count(bad):
     with pytest.raises(ValueError, match="whole number of threads"):
         with ptutils.torch_threads(bad):
             pass
+
+
+_MALLOC_PROBE = """
+import ctypes, sys
+from ptutils import device
+if sys.argv[1] == "reuse":
+    assert device.reuse_freed_memory()
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                                               "usmblks", "fsmblks", "uordblks", "fordblks",
+                                               "keepcost")]
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype, libc.malloc.restype = MallInfo2, ctypes.c_void_p
+libc.malloc.argtypes, libc.free.argtypes = [ctypes.c_size_t], [ctypes.c_void_p]
+block = libc.malloc(64 << 20)  # 64 MB, like a large tensor or its gradient
+mapped = libc.mallinfo2().hblkhd  # bytes malloc mapped from the OS for this block alone
+libc.free(block)
+print(mapped >> 20, libc.mallinfo2().arena >> 20)  # MB mapped apart; MB the heap keeps after free
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt: Linux only")
+def test_reuse_freed_memory_keeps_a_freed_block_for_the_next_step():
+    """A 64 MB block comes from malloc's heap and stays there when freed, ready for the next
+    step; the control, glibc's default, maps it apart and hands it back to the OS on free."""
+    def probe(mode):
+        out = subprocess.run([sys.executable, "-c", _MALLOC_PROBE, mode], capture_output=True,
+                             text=True)
+        if "mallinfo2" in out.stderr:
+            pytest.skip("glibc older than 2.33: no mallinfo2")
+        assert out.returncode == 0, out.stderr
+        return [int(v) for v in out.stdout.split()]
+    (mapped_default, kept_default), (mapped, kept) = probe("default"), probe("reuse")
+    assert mapped_default >= 64 and kept_default < 64, "control: glibc's default changed"
+    assert mapped == 0 and kept >= 64, f"mapped apart {mapped} MB, kept {kept} MB"
+
+
+def test_reuse_freed_memory_elsewhere_changes_nothing(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert device.reuse_freed_memory() is False
