@@ -9,7 +9,6 @@ import pytest
 import torch
 
 import ptutils
-from ptutils import device
 from ptutils.device import OFFLINE_FLAGS, choose_device, no_network, set_offline, set_seed, setup
 
 
@@ -185,4 +184,4 @@ def test_reuse_freed_memory_keeps_a_freed_block_for_the_next_step():
 
 def test_reuse_freed_memory_elsewhere_changes_nothing(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert device.reuse_freed_memory() is False
+    assert ptutils.device.reuse_freed_memory() is False
